@@ -32,7 +32,7 @@ internal static class ConvArgs
         int[] r;
         if (v.Length == n || (allowPairs && v.Length == 2 * n)) r = (int[])v.Clone();
         else if (v.Length == 1) { r = new int[allowPairs ? 2 * n : n]; Array.Fill(r, v[0]); }
-        else throw new ArgumentException($"{op}: {name} {Shape.Format(v)} needs 1 or {n}{(allowPairs ? $" or {2 * n} (begins then ends)" : "")} entries for {n} spatial axes.", name);
+        else throw new ArgumentException($"{op}: {name} {Shape.Format(v)} needs 1 or {n}{(allowPairs ? $" or {2 * n}" : "")} entries for {n} spatial axes{(allowPairs ? $" ({2 * n}: begins, then ends)" : "")}.", name);
         foreach (int e in r)
             if (e < min) throw new ArgumentException($"{op}: {name} {Shape.Format(v)} must be {(min == 0 ? "non-negative" : "positive")}.", name);
         if (allowPairs && r.Length == n) r = [.. r, .. r];
