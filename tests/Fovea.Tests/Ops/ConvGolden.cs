@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Fovea.Tests.Ops;
+namespace Fovea.Tests.OpTests;
 
 /// <summary>
 /// Reads tests/Fovea.Tests/Golden/conv.bin, written by tools/golden/conv_golden.py (the layout is described there):

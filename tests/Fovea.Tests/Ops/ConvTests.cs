@@ -1,7 +1,7 @@
 using Fovea.Tests.Kernels;
 using Fovea.Tests.Reference;
 
-namespace Fovea.Tests.Ops;
+namespace Fovea.Tests.OpTests;
 
 public class ConvTests
 {
