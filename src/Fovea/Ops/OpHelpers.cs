@@ -64,3 +64,22 @@ public static partial class Ops
         return z;
     }
 }
+
+public static partial class Ops
+{
+    /// <summary>
+    /// An elementwise activation y = f(x) whose backward is dx = grad(x, g); both maps are parameterised structs
+    /// run by <see cref="ParamMap"/>.
+    /// </summary>
+    internal static Tensor Activation<TF, TG>(Tensor x, TF f, TG grad, string op) where TF : struct, IUnaryFn where TG : struct, IBinaryFn
+    {
+        var y = Tensor.Empty(x.Shape);
+        ParamMap.Unary(f, Dense(x), y.Span);
+        return Tape.Record(y, op, [x], g =>
+        {
+            var d = Tensor.Empty(x.Shape);
+            ParamMap.Binary(grad, Dense(x), Dense(g), d.Span);
+            return [d];
+        });
+    }
+}
