@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using Fovea.Kernels;
+
+namespace Fovea.Benchmarks;
+
+/// <summary>Micro-kernel and block-size sweeps behind the constants in Gemm.Driver.cs (see bench/NOTES.md).</summary>
+static unsafe class Tuning
+{
+    public static void Run(string[] args)
+    {
+        string what = args.Length > 0 ? args[0] : "kernels";
+        int n = args.Length > 1 ? int.Parse(args[1]) : 1024;
+        int threads = args.Length > 2 ? int.Parse(args[2]) : 1;
+        if (what == "kernels")
+        {
+            foreach (var kind in new[] { Gemm.KernelKind.V512, Gemm.KernelKind.V512x6x64, Gemm.KernelKind.V512x8x48, Gemm.KernelKind.V256 })
+                if (Gemm.IsSupported(kind)) Console.WriteLine($"{kind,-10} n={n} t={threads}: {Time(kind, n, n, n, threads):F1} GFLOP/s");
+        }
+        else if (what == "tile")
+        {
+            // The micro-kernel alone on L1-resident panels: its ceiling.
+            foreach (var kind in new[] { Gemm.KernelKind.V512, Gemm.KernelKind.V512x6x64, Gemm.KernelKind.V512x8x48 })
+                Console.WriteLine($"{kind,-10} tile-only: {TileOnly(kind):F1} GFLOP/s");
+        }
+        else if (what == "blocks")
+        {
+            // args: blocks N threads mc,kc,nc mc,kc,nc ...
+            var kind = Gemm.Selected;
+            foreach (var spec in args.Skip(3))
+            {
+                var v = spec.Split(',').Select(int.Parse).ToArray();
+                (Gemm.Mc, Gemm.Kc, Gemm.Nc) = (v[0], v[1], v[2]);
+                Console.WriteLine($"Mc={v[0],4} Kc={v[1],4} Nc={v[2],5} n={n} t={threads}: {Time(kind, n, n, n, threads):F1} GFLOP/s");
+            }
+        }
+    }
+
+    static double Time(Gemm.KernelKind kind, int m, int n, int k, int threads)
+    {
+        var a = new float[m * k]; var b = new float[k * n]; var c = new float[m * n];
+        var rng = new Random(1);
+        for (int i = 0; i < a.Length; i++) a[i] = (float)rng.NextDouble();
+        for (int i = 0; i < b.Length; i++) b[i] = (float)rng.NextDouble();
+        var times = new List<double>();
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            var args = new Gemm.Args(false, false, m, n, k, 1f, pa, k, pb, n, 0f, pc, n, null, null, GemmActivation.None);
+            var sw = Stopwatch.StartNew();
+            for (int w = 0; w < 3 || sw.Elapsed.TotalSeconds < 0.3; w++) Gemm.Execute(args, kind, threads);
+            for (int r = 0; r < 9; r++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                Gemm.Execute(args, kind, threads);
+                times.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
+            }
+        }
+        times.Sort();
+        return 2.0 * m * n * k / times[times.Count / 2] / 1e9;
+    }
+
+    static double TileOnly(Gemm.KernelKind kind)
+    {
+        const int kc = 256;
+        float* a = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc(16 * kc * 4, 64);
+        float* b = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc(64 * kc * 4, 64);
+        float* c = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc(16 * 64 * 4, 64);
+        for (int i = 0; i < 16 * kc; i++) a[i] = 0.001f * i;
+        for (int i = 0; i < 64 * kc; i++) b[i] = 0.001f * i;
+        (int mr, int nr, Action<int> call) = kind switch
+        {
+            Gemm.KernelKind.V512 => (14, 32, (Action<int>)(reps => { for (int r = 0; r < reps; r++) Gemm.K512x14x32.Tile(kc, a, b, c, 64, 1f, 0f); })),
+            Gemm.KernelKind.V512x6x64 => (6, 64, reps => { for (int r = 0; r < reps; r++) Gemm.K512x6x64.Tile(kc, a, b, c, 64, 1f, 0f); }),
+            _ => (8, 48, reps => { for (int r = 0; r < reps; r++) Gemm.K512x8x48.Tile(kc, a, b, c, 64, 1f, 0f); }),
+        };
+        call(10000);
+        double best = 0;
+        for (int t = 0; t < 5; t++)
+        {
+            const int reps = 20000;
+            long t0 = Stopwatch.GetTimestamp();
+            call(reps);
+            double s = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            best = Math.Max(best, 2.0 * mr * nr * kc * reps / s / 1e9);
+        }
+        return best;
+    }
+}

@@ -1,0 +1,3 @@
+using Spectre.Console.Cli;
+var app = new CommandApp();
+return app.Run(args);

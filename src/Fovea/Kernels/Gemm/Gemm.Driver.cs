@@ -1,0 +1,343 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Fovea.Kernels;
+
+// The blocking loops, packing, edge tiles, epilogue and thread split, written once over the micro-kernel type.
+public static unsafe partial class Gemm
+{
+    /// <summary>A register-tiled micro-kernel: C[0..MR, 0..NR] (row stride ldc) = alpha·Σ_p a[p]ᵀ·b[p] + beta·C, where
+    /// a is a packed MR-tall strip (kc steps of MR values) and b a packed NR-wide strip (kc steps of NR values).
+    /// beta = 0 must not read C.</summary>
+    internal interface IGemmKernel
+    {
+        static abstract int MR { get; }
+        static abstract int NR { get; }
+        static abstract bool IsSupported { get; }
+        static abstract void Tile(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta);
+    }
+
+    internal enum KernelKind { Scalar, V128, V256, V512, V512x6x64, V512x8x48 }
+
+    /// <summary>The micro-kernel every public call uses, chosen once from the hardware.</summary>
+    internal static readonly KernelKind Selected =
+        Vector512.IsHardwareAccelerated ? KernelKind.V512
+        : Vector256.IsHardwareAccelerated ? KernelKind.V256
+        : Vector128.IsHardwareAccelerated ? KernelKind.V128
+        : KernelKind.Scalar;
+
+    internal static bool IsSupported(KernelKind kind) => kind switch
+    {
+        KernelKind.V512 or KernelKind.V512x6x64 or KernelKind.V512x8x48 => Vector512.IsHardwareAccelerated,
+        KernelKind.V256 => Vector256.IsHardwareAccelerated,
+        KernelKind.V128 => Vector128.IsHardwareAccelerated,
+        _ => true,
+    };
+
+    // Block sizes (upper bounds; rounded to whole tiles and balanced per call). Tuned on Zen 5 (48 KB L1d, 1 MB L2):
+    // see bench/NOTES.md. Internal and settable for the tuning harness only.
+    internal static int Mc = 336, Kc = 256, Nc = 2048;
+
+    /// <summary>Below this many flops (2mnk) a call stays on the calling thread.</summary>
+    internal const double ParallelMinFlops = 8e6;
+
+    internal readonly struct Args(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb,
+        float beta, float* c, int ldc, float* biasRow, float* biasCol, GemmActivation act)
+    {
+        public readonly bool TransA = transA, TransB = transB;
+        public readonly int M = m, N = n, K = k, Lda = lda, Ldb = ldb, Ldc = ldc;
+        public readonly float Alpha = alpha, Beta = beta;
+        public readonly float* A = a, B = b, C = c, BiasRow = biasRow, BiasCol = biasCol;
+        public readonly GemmActivation Act = act;
+        public bool HasEpilogue => BiasRow != null || BiasCol != null || Act != GemmActivation.None;
+
+        public Args WithMatrices(float* a, float* b, float* c) =>
+            new(TransA, TransB, M, N, K, Alpha, a, Lda, b, Ldb, Beta, c, Ldc, BiasRow, BiasCol, Act);
+    }
+
+    /// <summary>The product with an explicit micro-kernel and thread count; <paramref name="minFlops"/> lets tests split small problems.</summary>
+    internal static void Execute(in Args p, KernelKind kind, int threads, double minFlops = ParallelMinFlops)
+    {
+        switch (kind)
+        {
+            case KernelKind.V512: Execute<K512x14x32>(p, threads, minFlops); break;
+            case KernelKind.V512x6x64: Execute<K512x6x64>(p, threads, minFlops); break;
+            case KernelKind.V512x8x48: Execute<K512x8x48>(p, threads, minFlops); break;
+            case KernelKind.V256: Execute<K256x6x16>(p, threads, minFlops); break;
+            case KernelKind.V128: Execute<K128x6x8>(p, threads, minFlops); break;
+            default: Execute<KScalar4x4>(p, threads, minFlops); break;
+        }
+    }
+
+    internal static void ExecuteBatched(in Args p, int strideA, int strideB, int strideC, int batchCount, KernelKind kind, int threads)
+    {
+        switch (kind)
+        {
+            case KernelKind.V512: ExecuteBatched<K512x14x32>(p, strideA, strideB, strideC, batchCount, threads); break;
+            case KernelKind.V512x6x64: ExecuteBatched<K512x6x64>(p, strideA, strideB, strideC, batchCount, threads); break;
+            case KernelKind.V512x8x48: ExecuteBatched<K512x8x48>(p, strideA, strideB, strideC, batchCount, threads); break;
+            case KernelKind.V256: ExecuteBatched<K256x6x16>(p, strideA, strideB, strideC, batchCount, threads); break;
+            case KernelKind.V128: ExecuteBatched<K128x6x8>(p, strideA, strideB, strideC, batchCount, threads); break;
+            default: ExecuteBatched<KScalar4x4>(p, strideA, strideB, strideC, batchCount, threads); break;
+        }
+    }
+
+    static double Flops(in Args p) => 2.0 * p.M * p.N * p.K;
+
+    static void Execute<K>(in Args p, int threads, double minFlops) where K : struct, IGemmKernel
+    {
+        if (p.K == 0) { ScaleOnly(p); return; }
+        if (threads <= 1 || Flops(p) < minFlops) { Block<K>(p, 0, p.M, 0, p.N); return; }
+        // Cut the longer side into whole tiles: each chunk packs its own panels, so chunks share nothing but the inputs.
+        bool splitRows = p.M >= p.N;
+        int tiles = splitRows ? (p.M + K.MR - 1) / K.MR : (p.N + K.NR - 1) / K.NR;
+        int chunks = Math.Min(threads, tiles);
+        if (chunks <= 1) { Block<K>(p, 0, p.M, 0, p.N); return; }
+        Parallelism.For(chunks, new SplitChunk<K>(p, splitRows, tiles, chunks));
+    }
+
+    readonly struct SplitChunk<K>(Args p, bool splitRows, int tiles, int chunks) : Parallelism.IChunk where K : struct, IGemmKernel
+    {
+        public void Run(int index)
+        {
+            int t0 = (int)((long)tiles * index / chunks), t1 = (int)((long)tiles * (index + 1) / chunks);
+            if (splitRows) Block<K>(p, t0 * K.MR, Math.Min(p.M, t1 * K.MR), 0, p.N);
+            else Block<K>(p, 0, p.M, t0 * K.NR, Math.Min(p.N, t1 * K.NR));
+        }
+    }
+
+    static void ExecuteBatched<K>(in Args p, int strideA, int strideB, int strideC, int batchCount, int threads) where K : struct, IGemmKernel
+    {
+        bool small = Flops(p) < ParallelMinFlops;
+        if (threads > 1 && batchCount > 1 && small && Flops(p) * batchCount >= ParallelMinFlops)
+        {
+            Parallelism.For(Math.Min(threads, batchCount), new BatchChunk<K>(p, strideA, strideB, strideC, batchCount, Math.Min(threads, batchCount)));
+            return;
+        }
+        for (int t = 0; t < batchCount; t++)
+            Execute<K>(p.WithMatrices(p.A + (long)t * strideA, p.B + (long)t * strideB, p.C + (long)t * strideC), threads, ParallelMinFlops);
+    }
+
+    readonly struct BatchChunk<K>(Args p, int strideA, int strideB, int strideC, int batchCount, int chunks) : Parallelism.IChunk
+        where K : struct, IGemmKernel
+    {
+        public void Run(int index)
+        {
+            int t0 = (int)((long)batchCount * index / chunks), t1 = (int)((long)batchCount * (index + 1) / chunks);
+            for (int t = t0; t < t1; t++)
+                Execute<K>(p.WithMatrices(p.A + (long)t * strideA, p.B + (long)t * strideB, p.C + (long)t * strideC), 1, ParallelMinFlops);
+        }
+    }
+
+    /// <summary>Splits <paramref name="total"/> into equal blocks of at most <paramref name="max"/> (rounded up to
+    /// <paramref name="unit"/>), so that the last block is not a sliver.</summary>
+    static int Balanced(int total, int max, int unit)
+    {
+        max = Math.Max(unit, max / unit * unit);
+        int blocks = (total + max - 1) / max;
+        int size = (total + blocks - 1) / blocks;
+        return (size + unit - 1) / unit * unit;
+    }
+
+    /// <summary>The single-threaded blocked product for rows [i0, i1) and columns [j0, j1) of C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Block<K>(in Args p, int i0, int i1, int j0, int j1) where K : struct, IGemmKernel
+    {
+        int MR = K.MR, NR = K.NR;
+        int kc = Balanced(p.K, Kc, 1), mc = Balanced(i1 - i0, Mc, MR), nc = Balanced(j1 - j0, Nc, NR);
+        float* bufA = PackBuffer(ref packA, mc * kc);
+        float* bufB = PackBuffer(ref packB, kc * nc);
+        float* tmp = stackalloc float[MR * NR];
+        nint ldc = p.Ldc;
+        bool epilogue = p.HasEpilogue;
+        for (int jc = j0; jc < j1; jc += nc)
+        {
+            int nb = Math.Min(nc, j1 - jc);
+            for (int pc = 0; pc < p.K; pc += kc)
+            {
+                int kb = Math.Min(kc, p.K - pc);
+                PackB<K>(p, pc, kb, jc, nb, bufB);
+                float beta = pc == 0 ? p.Beta : 1f;
+                bool last = pc + kb == p.K;
+                for (int ic = i0; ic < i1; ic += mc)
+                {
+                    int mb = Math.Min(mc, i1 - ic);
+                    PackA<K>(p, ic, mb, pc, kb, bufA);
+                    for (int jr = 0; jr < nb; jr += NR)
+                    {
+                        int nr = Math.Min(NR, nb - jr);
+                        float* bp = bufB + (nint)jr * kb;
+                        for (int ir = 0; ir < mb; ir += MR)
+                        {
+                            int mr = Math.Min(MR, mb - ir);
+                            float* ap = bufA + (nint)ir * kb;
+                            float* cp = p.C + (nint)(ic + ir) * ldc + jc + jr;
+                            if (mr == MR && nr == NR) K.Tile(kb, ap, bp, cp, ldc, p.Alpha, beta);
+                            else
+                            {
+                                K.Tile(kb, ap, bp, tmp, NR, 1f, 0f);
+                                Merge(tmp, NR, cp, ldc, mr, nr, p.Alpha, beta);
+                            }
+                            if (last && epilogue) Epilogue(p, cp, ic + ir, jc + jr, mr, nr);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Packs op(B)[pc..pc+kb, jc..jc+nb] into NR-wide strips (kb rows of NR values each), zero-padded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void PackB<K>(in Args p, int pc, int kb, int jc, int nb, float* dst) where K : struct, IGemmKernel
+    {
+        int NR = K.NR;
+        nint ldb = p.Ldb;
+        for (int jr = 0; jr < nb; jr += NR, dst += (nint)kb * NR)
+        {
+            int w = Math.Min(NR, nb - jr);
+            if (!p.TransB)
+            {
+                float* src = p.B + pc * ldb + jc + jr;
+                if (w == NR)
+                    for (int q = 0; q < kb; q++) Unsafe.CopyBlockUnaligned(dst + q * NR, src + q * ldb, (uint)(K.NR * sizeof(float)));
+                else
+                    for (int q = 0; q < kb; q++)
+                    {
+                        float* d = dst + q * NR, s = src + q * ldb;
+                        int j = 0;
+                        for (; j < w; j++) d[j] = s[j];
+                        for (; j < NR; j++) d[j] = 0;
+                    }
+            }
+            else
+            {
+                // Stored n×k: strip column j is row (jc + jr + j) of B, read along k.
+                float* src = p.B + (jc + jr) * ldb + pc;
+                for (int q = 0; q < kb; q++)
+                {
+                    float* d = dst + q * NR, s = src + q;
+                    int j = 0;
+                    for (; j < w; j++) d[j] = s[j * ldb];
+                    for (; j < NR; j++) d[j] = 0;
+                }
+            }
+        }
+    }
+
+    /// <summary>Packs op(A)[ic..ic+mb, pc..pc+kb] into MR-tall strips (kb steps of MR values each), zero-padded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void PackA<K>(in Args p, int ic, int mb, int pc, int kb, float* dst) where K : struct, IGemmKernel
+    {
+        int MR = K.MR;
+        nint lda = p.Lda;
+        for (int ir = 0; ir < mb; ir += MR, dst += (nint)kb * MR)
+        {
+            int h = Math.Min(MR, mb - ir);
+            if (p.TransA)
+            {
+                // Stored k×m: one k step of the strip is MR consecutive values of a row.
+                float* src = p.A + pc * lda + ic + ir;
+                if (h == MR)
+                    for (int q = 0; q < kb; q++) Unsafe.CopyBlockUnaligned(dst + q * MR, src + q * lda, (uint)(K.MR * sizeof(float)));
+                else
+                    for (int q = 0; q < kb; q++)
+                    {
+                        float* d = dst + q * MR, s = src + q * lda;
+                        int r = 0;
+                        for (; r < h; r++) d[r] = s[r];
+                        for (; r < MR; r++) d[r] = 0;
+                    }
+            }
+            else
+            {
+                float* src = p.A + (ic + ir) * lda + pc;
+                for (int q = 0; q < kb; q++)
+                {
+                    float* d = dst + q * MR, s = src + q;
+                    int r = 0;
+                    for (; r < h; r++) d[r] = s[r * lda];
+                    for (; r < MR; r++) d[r] = 0;
+                }
+            }
+        }
+    }
+
+    /// <summary>C[0..mr, 0..nr] = alpha·t + beta·C for an edge tile computed into scratch t (beta = 0: C not read).</summary>
+    static void Merge(float* t, int ldt, float* c, nint ldc, int mr, int nr, float alpha, float beta)
+    {
+        for (int r = 0; r < mr; r++)
+        {
+            float* tr = t + r * ldt, cr = c + r * ldc;
+            if (beta == 0) for (int j = 0; j < nr; j++) cr[j] = alpha * tr[j];
+            else for (int j = 0; j < nr; j++) cr[j] = alpha * tr[j] + beta * cr[j];
+        }
+    }
+
+    /// <summary>C[r, j] = act(C[r, j] + biasRow[row0 + r] + biasCol[col0 + j]) over one tile.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Epilogue(in Args p, float* c, int row0, int col0, int rows, int cols)
+    {
+        float* bc = p.BiasCol == null ? null : p.BiasCol + col0;
+        bool relu = p.Act == GemmActivation.Relu;
+        for (int r = 0; r < rows; r++)
+        {
+            float* cr = c + r * (nint)p.Ldc;
+            float rb = p.BiasRow == null ? 0f : p.BiasRow[row0 + r];
+            int j = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                var vr = Vector512.Create(rb);
+                for (; j <= cols - 16; j += 16)
+                {
+                    var v = Vector512.Load(cr + j) + vr;
+                    if (bc != null) v += Vector512.Load(bc + j);
+                    if (relu) v = Vector512.Max(v, Vector512<float>.Zero);
+                    v.Store(cr + j);
+                }
+            }
+            else if (Vector256.IsHardwareAccelerated)
+            {
+                var vr = Vector256.Create(rb);
+                for (; j <= cols - 8; j += 8)
+                {
+                    var v = Vector256.Load(cr + j) + vr;
+                    if (bc != null) v += Vector256.Load(bc + j);
+                    if (relu) v = Vector256.Max(v, Vector256<float>.Zero);
+                    v.Store(cr + j);
+                }
+            }
+            for (; j < cols; j++)
+            {
+                float v = cr[j] + rb;
+                if (bc != null) v += bc[j];
+                if (relu) v = MathF.Max(v, 0f);
+                cr[j] = v;
+            }
+        }
+    }
+
+    /// <summary>k = 0: C = beta·C (zero when beta = 0, without reading C), then the epilogue.</summary>
+    static void ScaleOnly(in Args p)
+    {
+        for (int i = 0; i < p.M; i++)
+        {
+            float* cr = p.C + (nint)i * p.Ldc;
+            if (p.Beta == 0) new Span<float>(cr, p.N).Clear();
+            else for (int j = 0; j < p.N; j++) cr[j] *= p.Beta;
+        }
+        if (p.HasEpilogue) Epilogue(p, p.C, 0, 0, p.M, p.N);
+    }
+
+    // Per-thread packing buffers, pinned and 64-byte aligned, grown on demand and reused by every later call.
+    [ThreadStatic] static float[]? packA;
+    [ThreadStatic] static float[]? packB;
+
+    static float* PackBuffer(ref float[]? buffer, int count)
+    {
+        if (buffer is null || buffer.Length < count + 16)
+            buffer = GC.AllocateUninitializedArray<float>(count + 16, pinned: true);
+        nint addr = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+        return (float*)((addr + 63) & ~(nint)63);
+    }
+}

@@ -1,0 +1,59 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Fovea.Kernels;
+
+// Generated shape: an MR x NR register tile of accumulators; per k step NR/lanes vector loads of packed B, one
+// broadcast of packed A per row, MR*NR/lanes FMAs. C = alpha*acc + beta*C (beta == 0: C is not read).
+public static unsafe partial class Gemm
+{
+    /// <summary>SSE/NEON: 6x8 tile, 12 xmm accumulators.</summary>
+    internal readonly struct K128x6x8 : IGemmKernel
+    {
+        public static int MR => 6;
+        public static int NR => 8;
+        public static bool IsSupported => Vector128.IsHardwareAccelerated;
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Tile(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+        {
+            var c0_0 = Vector128<float>.Zero; var c0_1 = Vector128<float>.Zero;
+            var c1_0 = Vector128<float>.Zero; var c1_1 = Vector128<float>.Zero;
+            var c2_0 = Vector128<float>.Zero; var c2_1 = Vector128<float>.Zero;
+            var c3_0 = Vector128<float>.Zero; var c3_1 = Vector128<float>.Zero;
+            var c4_0 = Vector128<float>.Zero; var c4_1 = Vector128<float>.Zero;
+            var c5_0 = Vector128<float>.Zero; var c5_1 = Vector128<float>.Zero;
+            for (int p = 0; p < kc; p++)
+            {
+                var b0 = Vector128.Load(b + 0);
+                var b1 = Vector128.Load(b + 4);
+                { var ar = Vector128.Create(a[0]); c0_0 = Vector128.MultiplyAddEstimate(ar, b0, c0_0); c0_1 = Vector128.MultiplyAddEstimate(ar, b1, c0_1); }
+                { var ar = Vector128.Create(a[1]); c1_0 = Vector128.MultiplyAddEstimate(ar, b0, c1_0); c1_1 = Vector128.MultiplyAddEstimate(ar, b1, c1_1); }
+                { var ar = Vector128.Create(a[2]); c2_0 = Vector128.MultiplyAddEstimate(ar, b0, c2_0); c2_1 = Vector128.MultiplyAddEstimate(ar, b1, c2_1); }
+                { var ar = Vector128.Create(a[3]); c3_0 = Vector128.MultiplyAddEstimate(ar, b0, c3_0); c3_1 = Vector128.MultiplyAddEstimate(ar, b1, c3_1); }
+                { var ar = Vector128.Create(a[4]); c4_0 = Vector128.MultiplyAddEstimate(ar, b0, c4_0); c4_1 = Vector128.MultiplyAddEstimate(ar, b1, c4_1); }
+                { var ar = Vector128.Create(a[5]); c5_0 = Vector128.MultiplyAddEstimate(ar, b0, c5_0); c5_1 = Vector128.MultiplyAddEstimate(ar, b1, c5_1); }
+                a += 6; b += 8;
+            }
+            var va = Vector128.Create(alpha);
+            if (beta == 0)
+            {
+                { float* cr = c + 0 * ldc; (va * c0_0).Store(cr + 0); (va * c0_1).Store(cr + 4); }
+                { float* cr = c + 1 * ldc; (va * c1_0).Store(cr + 0); (va * c1_1).Store(cr + 4); }
+                { float* cr = c + 2 * ldc; (va * c2_0).Store(cr + 0); (va * c2_1).Store(cr + 4); }
+                { float* cr = c + 3 * ldc; (va * c3_0).Store(cr + 0); (va * c3_1).Store(cr + 4); }
+                { float* cr = c + 4 * ldc; (va * c4_0).Store(cr + 0); (va * c4_1).Store(cr + 4); }
+                { float* cr = c + 5 * ldc; (va * c5_0).Store(cr + 0); (va * c5_1).Store(cr + 4); }
+            }
+            else
+            {
+                var vb = Vector128.Create(beta);
+                { float* cr = c + 0 * ldc; Vector128.MultiplyAddEstimate(va, c0_0, vb * Vector128.Load(cr + 0)).Store(cr + 0); Vector128.MultiplyAddEstimate(va, c0_1, vb * Vector128.Load(cr + 4)).Store(cr + 4); }
+                { float* cr = c + 1 * ldc; Vector128.MultiplyAddEstimate(va, c1_0, vb * Vector128.Load(cr + 0)).Store(cr + 0); Vector128.MultiplyAddEstimate(va, c1_1, vb * Vector128.Load(cr + 4)).Store(cr + 4); }
+                { float* cr = c + 2 * ldc; Vector128.MultiplyAddEstimate(va, c2_0, vb * Vector128.Load(cr + 0)).Store(cr + 0); Vector128.MultiplyAddEstimate(va, c2_1, vb * Vector128.Load(cr + 4)).Store(cr + 4); }
+                { float* cr = c + 3 * ldc; Vector128.MultiplyAddEstimate(va, c3_0, vb * Vector128.Load(cr + 0)).Store(cr + 0); Vector128.MultiplyAddEstimate(va, c3_1, vb * Vector128.Load(cr + 4)).Store(cr + 4); }
+                { float* cr = c + 4 * ldc; Vector128.MultiplyAddEstimate(va, c4_0, vb * Vector128.Load(cr + 0)).Store(cr + 0); Vector128.MultiplyAddEstimate(va, c4_1, vb * Vector128.Load(cr + 4)).Store(cr + 4); }
+                { float* cr = c + 5 * ldc; Vector128.MultiplyAddEstimate(va, c5_0, vb * Vector128.Load(cr + 0)).Store(cr + 0); Vector128.MultiplyAddEstimate(va, c5_1, vb * Vector128.Load(cr + 4)).Store(cr + 4); }
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using Fovea.Kernels;
+
+namespace Fovea;
+
+public static partial class Ops
+{
+    /// <summary>
+    /// Resizes the spatial axes of x [N,C,*] like <c>torch.nn.functional.interpolate</c>, given either the output
+    /// <paramref name="size"/> or a <paramref name="scaleFactor"/> (output = floor(in·scale), and the scale itself
+    /// drives the index rule, as in PyTorch without recompute_scale_factor). Modes: "nearest" (1 to 3 axes;
+    /// PyTorch's legacy rule src = min(floor(dst·in/out), in-1)), "linear" (1 axis) and "bilinear" (2 axes), the
+    /// latter two with align_corners false (default) or true. d/dx is the adjoint: each output's gradient goes
+    /// back to the inputs it read, with the same weights.
+    /// </summary>
+    public static Tensor Interpolate(Tensor x, int[]? size, float[]? scaleFactor, string mode = "nearest", bool? alignCorners = null)
+    {
+        int dims = x.Rank - 2;
+        string op = $"Interpolate({mode})";
+        if (dims < 1 || dims > 3) throw new ShapeMismatchException($"{op}: expected a 3-D to 5-D input [N,C,*], got {x.Shape}.");
+        if ((size is null) == (scaleFactor is null)) throw new ArgumentException($"{op}: give exactly one of size and scaleFactor.");
+        var inSizes = x.Shape.ToArray()[2..];
+        var outSizes = new int[dims];
+        double?[] scales = new double?[dims];
+        if (size is not null)
+        {
+            if (size.Length != dims && size.Length != 1) throw new ArgumentException($"{op}: size has {size.Length} values for an input {x.Shape} with {dims} spatial axes.");
+            for (int i = 0; i < dims; i++) outSizes[i] = size[size.Length == 1 ? 0 : i];
+        }
+        else
+        {
+            if (scaleFactor!.Length != dims && scaleFactor.Length != 1) throw new ArgumentException($"{op}: scaleFactor has {scaleFactor.Length} values for an input {x.Shape} with {dims} spatial axes.");
+            for (int i = 0; i < dims; i++)
+            {
+                double s = scaleFactor[scaleFactor.Length == 1 ? 0 : i];
+                if (!(s > 0) || double.IsInfinity(s)) throw new ArgumentException($"{op}: scale factors must be positive and finite, got {s}.");
+                scales[i] = s;
+                outSizes[i] = (int)Math.Floor(inSizes[i] * s);
+            }
+        }
+        for (int i = 0; i < dims; i++)
+        {
+            if (outSizes[i] <= 0) throw new ArgumentException($"{op}: output size [{string.Join(",", outSizes)}] must be positive (input {x.Shape}).");
+            if (inSizes[i] <= 0) throw new ShapeMismatchException($"{op}: input {x.Shape} has an empty spatial axis.");
+        }
+        var outDims = new int[x.Rank];
+        outDims[0] = x.Shape[0]; outDims[1] = x.Shape[1];
+        outSizes.CopyTo(outDims, 2);
+        int planes = x.Shape[0] * x.Shape[1];
+        var y = Tensor.Empty(outDims);
+        var xShape = x.Shape;
+
+        switch (mode)
+        {
+            case "nearest":
+            {
+                if (alignCorners is not null) throw new ArgumentException($"{op}: alignCorners only applies to linear modes; leave it null.");
+                int off = 3 - dims;
+                int In(int a) => a < off ? 1 : inSizes[a - off];
+                int[] Map(int a) => a < off ? [0] : InterpolateKernel.NearestMap(inSizes[a - off], outSizes[a - off], scales[a - off]);
+                int[] md = Map(0), mh = Map(1), mw = Map(2);
+                int id = In(0), ih = In(1), iw = In(2);
+                InterpolateKernel.NearestForward(PoolDense(x), y.Span, planes, id, ih, iw, md, mh, mw);
+                return Tape.Record(y, "InterpolateNearest", [x], g =>
+                {
+                    var gx = Tensor.Empty(xShape);
+                    InterpolateKernel.NearestBackward(PoolDense(g), gx.Span, planes, id, ih, iw, md, mh, mw);
+                    return [gx];
+                });
+            }
+            case "linear":
+            case "bilinear":
+            {
+                int want = mode == "linear" ? 1 : 2;
+                if (dims != want) throw new ShapeMismatchException($"{op}: expects a {want + 2}-D input, got {x.Shape}.");
+                bool ac = alignCorners ?? false;
+                int ih = dims == 2 ? inSizes[0] : 1, iw = inSizes[^1];
+                var mh = dims == 2 ? InterpolateKernel.LinearMap(ih, outSizes[0], ac, scales[0]) : InterpolateKernel.LinearMap(1, 1, ac, null);
+                var mw = InterpolateKernel.LinearMap(iw, outSizes[^1], ac, scales[^1]);
+                InterpolateKernel.BilinearForward(PoolDense(x), y.Span, planes, ih, iw, mh, mw);
+                return Tape.Record(y, mode == "linear" ? "InterpolateLinear" : "InterpolateBilinear", [x], g =>
+                {
+                    var gx = Tensor.Empty(xShape);
+                    InterpolateKernel.BilinearBackward(PoolDense(g), gx.Span, planes, ih, iw, mh, mw);
+                    return [gx];
+                });
+            }
+            default:
+                throw new ArgumentException($"Interpolate: mode '{mode}' is not supported (nearest, linear, bilinear).");
+        }
+    }
+}
