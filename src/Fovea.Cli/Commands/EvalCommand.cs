@@ -42,7 +42,7 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
         if (shape[^1] != spec.ImageSize || shape[^2] != spec.ImageSize) transforms.Add(new Resize(spec.ImageSize));
         transforms.Add(new Normalize(spec.Mean, spec.Std));
         var r = Evaluator.Evaluate(model, new DataLoader(test, 256, transforms: transforms), numClasses: spec.NumClasses);
-        if (s.ConfusionPng != null) Imaging.Plots.ConfusionMatrix(s.ConfusionPng, r.Confusion, spec.ClassNames, $"{spec.Name}: accuracy {r.Accuracy:P2}");
+        if (s.ConfusionPng != null) Imaging.Plots.ConfusionMatrix(s.ConfusionPng, r.Confusion, spec.ClassNames, $"{spec.Name}");
 
         var perClass = r.PerClassAccuracy();
         if (s.Json)

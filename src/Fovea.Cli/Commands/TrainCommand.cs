@@ -155,7 +155,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         var h = result.History;
         Plots.TrainingCurves(Path.Combine(outDir, "curves.png"), [.. h.Select(m => m.TrainLoss)], [.. h.Select(m => m.ValidationLoss ?? double.NaN)],
             [.. h.Select(m => m.TrainAccuracy)], [.. h.Select(m => m.ValidationAccuracy ?? double.NaN)], $"{s.Model} on {src.Name} (train vs {monitorName})");
-        Plots.ConfusionMatrix(Path.Combine(outDir, "confusion.png"), test.Confusion, test.ClassNames, $"{s.Model}: test accuracy {test.Accuracy:P2}");
+        Plots.ConfusionMatrix(Path.Combine(outDir, "confusion.png"), test.Confusion, test.ClassNames, $"{s.Model}, test set");
 
         if (s.Json) { Console.WriteLine(metrics.ToJsonString()); return 0; }
         PrintResult(test, result, outDir, clock.Elapsed.TotalSeconds);
