@@ -73,12 +73,14 @@ public static partial class Ops
     /// </summary>
     internal static Tensor Activation<TF, TG>(Tensor x, TF f, TG grad, string op) where TF : struct, IUnaryFn where TG : struct, IBinaryFn
     {
+        var xc = x.IsContiguous ? x : ContiguousCopy(x);
         var y = Tensor.Empty(x.Shape);
-        ParamMap.Unary(f, Dense(x), y.Span);
+        ParamMap.UnaryParallel(f, xc.Storage, xc.Offset, y.Storage, 0, y.Numel);
         return Tape.Record(y, op, [x], g =>
         {
+            var gc = g.IsContiguous ? g : ContiguousCopy(g);
             var d = Tensor.Empty(x.Shape);
-            ParamMap.Binary(grad, Dense(x), Dense(g), d.Span);
+            ParamMap.BinaryParallel(grad, xc.Storage, xc.Offset, gc.Storage, gc.Offset, d.Storage, 0, d.Numel);
             return [d];
         });
     }
