@@ -14,14 +14,19 @@ public static class Im2Col
     /// <summary>Writes the block rows [r0, r1) x positions [p0, p1) of the im2col matrix of <paramref name="x"/> (InPerGroup channels of InSpatial values).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Unfold(ReadOnlySpan<float> x, Span<float> col, in ConvGeometry g, int r0, int r1, int p0, int p1)
+        => Unfold(x, col, g, r0, r1, p0, p1, p1 - p0);
+
+    /// <summary>Same, with rows <paramref name="ld"/> apart in <paramref name="col"/> (a block of several samples side by side).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Unfold(ReadOnlySpan<float> x, Span<float> col, in ConvGeometry g, int r0, int r1, int p0, int p1, int ld)
     {
-        int ks = g.KernelSize, khw = g.KH * g.KW, ohw = g.OutH * g.OutW, ihw = g.InH * g.InW, ld = p1 - p0;
+        int ks = g.KernelSize, khw = g.KH * g.KW, ohw = g.OutH * g.OutW, ihw = g.InH * g.InW;
         for (int row = r0; row < r1; row++)
         {
             int c = row / ks, t = row - c * ks;
             int kd = t / khw; t -= kd * khw;
             int kh = t / g.KW, kw = t - kh * g.KW;
-            var dst = col.Slice((row - r0) * ld, ld);
+            var dst = col.Slice((row - r0) * ld, p1 - p0);
             var src = x.Slice(c * g.InSpatial, g.InSpatial);
             int offW = kw * g.DW - g.PW;
             var (lo, hi) = ValidRange(offW, g.SW, g.InW, g.OutW);
@@ -54,15 +59,20 @@ public static class Im2Col
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Fold(ReadOnlySpan<float> col, Span<float> dx, in ConvGeometry g, int p0, int p1)
+        => Fold(col, dx, g, p0, p1, p1 - p0);
+
+    /// <summary>Same, with rows <paramref name="ld"/> apart in <paramref name="col"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Fold(ReadOnlySpan<float> col, Span<float> dx, in ConvGeometry g, int p0, int p1, int ld)
     {
-        int ks = g.KernelSize, khw = g.KH * g.KW, ohw = g.OutH * g.OutW, ihw = g.InH * g.InW, ld = p1 - p0;
+        int ks = g.KernelSize, khw = g.KH * g.KW, ohw = g.OutH * g.OutW, ihw = g.InH * g.InW;
         int rows = g.ColRows;
         for (int row = 0; row < rows; row++)
         {
             int c = row / ks, t = row - c * ks;
             int kd = t / khw; t -= kd * khw;
             int kh = t / g.KW, kw = t - kh * g.KW;
-            var src = col.Slice(row * ld, ld);
+            var src = col.Slice(row * ld, p1 - p0);
             var dst = dx.Slice(c * g.InSpatial, g.InSpatial);
             int offW = kw * g.DW - g.PW;
             var (lo, hi) = ValidRange(offW, g.SW, g.InW, g.OutW);
