@@ -19,6 +19,8 @@ public static unsafe class ConvKernel
     const int ColBlockFloats = 1 << 17;
     // Columns (output positions) a product should have at least, so the packing of its A operand is amortised.
     internal static int TargetColumns = 512;
+    // Positions (the k of dY·colᵀ) per weight-gradient product.
+    const int WeightK = 256;
 
     /// <summary>y = conv(x, w) + b. <paramref name="bias"/> may be empty (no bias) or hold OutChannels values.</summary>
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y, in ConvGeometry g)
@@ -194,22 +196,27 @@ public static unsafe class ConvKernel
         }
     }
 
+    // dW[:, r0:r1] += dY · colᵀ with col produced already transposed (positions x rows, via 8x8 SIMD transposes of
+    // small im2col tiles), so GEMM packs both operands with row copies instead of gathering col column by column.
     readonly struct BackwardWeightJob(ConvGeometry g, float* dy, float* x, float* dw, int chunks, int threads) : Parallelism.IChunk
     {
+        const int TileRows = 32;
+
         public void Run(int t)
         {
             int rows = g.ColRows;
             int r0 = Split(rows, chunks, t), r1 = Split(rows, chunks, t + 1), nr = r1 - r0;
             if (nr <= 0) return;
             int cg = g.InPerGroup, og = g.OutPerGroup, p = g.OutSpatial, isp = g.InSpatial;
-            // Blocks from all rows and the whole batch, so the summation order does not depend on the thread split.
-            var (nb, pb) = Blocks(rows, p, g.Batch);
-            bool direct = g.IsPointwise && nb == 1;
-            float[]? buf = direct ? null : ArrayPool<float>.Shared.Rent(nr * nb * pb);
+            // Blocks from the geometry only, so the summation order does not depend on the thread split.
+            var (nb, pb) = WeightBlocks(p, g.Batch);
+            bool pointwise = g.IsPointwise;
+            float[] colT = ArrayPool<float>.Shared.Rent(nb * pb * nr);
+            float[] tile = ArrayPool<float>.Shared.Rent(TileRows * pb);
             float[]? tmp = nb > 1 ? ArrayPool<float>.Shared.Rent(og * nb * p) : null;
             try
             {
-                fixed (float* col = buf, tp = tmp)
+                fixed (float* ct = colT, tl = tile, tp = tmp)
                     for (int grp = 0; grp < g.Groups; grp++)
                     {
                         float* dwg = dw + (long)grp * og * rows + r0;
@@ -217,37 +224,57 @@ public static unsafe class ConvKernel
                         for (int n = 0; n < g.Batch; n += nb)
                         {
                             int cnt = Math.Min(nb, g.Batch - n);
-                            float* dyg = dy + ((long)n * g.OutChannels + grp * og) * p;
-                            float* xg = x + ((long)n * g.InChannels + grp * cg) * isp;
-                            if (direct) { Mm(false, true, og, nr, p, dyg, p, xg + (long)r0 * p, p, 1f, dwg, rows, null, threads); continue; }
-                            if (cnt == 1)
+                            for (int p0 = 0; p0 < p; p0 += pb)
                             {
-                                var xs = new ReadOnlySpan<float>(xg, cg * isp);
-                                for (int p0 = 0; p0 < p; p0 += pb)
+                                int p1 = Math.Min(p, p0 + pb), len = p1 - p0, k = cnt * len;
+                                for (int j = 0; j < cnt; j++)
                                 {
-                                    int p1 = Math.Min(p, p0 + pb);
-                                    Im2Col.Unfold(xs, buf, g, r0, r1, p0, p1);
-                                    Mm(false, true, og, nr, p1 - p0, dyg + p0, p, col, p1 - p0, 1f, dwg, rows, null, threads);
+                                    float* xg = x + ((long)(n + j) * g.InChannels + grp * cg) * isp;
+                                    float* dst = ct + (long)j * len * nr;
+                                    if (pointwise) { Transpose8.Run(xg + (long)r0 * p + p0, p, dst, nr, nr, len); continue; }
+                                    var xs = new ReadOnlySpan<float>(xg, cg * isp);
+                                    for (int ra = r0; ra < r1; ra += TileRows)
+                                    {
+                                        int rb = Math.Min(r1, ra + TileRows);
+                                        Im2Col.Unfold(xs, tile, g, ra, rb, p0, p1);
+                                        Transpose8.Run(tl, len, dst + (ra - r0), nr, rb - ra, len);
+                                    }
                                 }
-                                continue;
+                                float* a; int lda;
+                                float* dyg = dy + ((long)n * g.OutChannels + grp * og) * p;
+                                if (cnt == 1) { a = dyg + p0; lda = p; }
+                                else
+                                {
+                                    // Several small samples: their dY side by side (positions are whole samples here).
+                                    for (int j = 0; j < cnt; j++)
+                                        for (int o = 0; o < og; o++)
+                                            new ReadOnlySpan<float>(dyg + (long)j * g.OutChannels * p + (long)o * p, p).CopyTo(new Span<float>(tp + (long)o * k + j * p, p));
+                                    a = tp; lda = k;
+                                }
+                                Mm(false, false, og, nr, k, a, lda, ct, nr, 1f, dwg, rows, null, threads);
                             }
-                            int ld = cnt * p;
-                            for (int j = 0; j < cnt; j++)
-                            {
-                                for (int o = 0; o < og; o++)
-                                    new ReadOnlySpan<float>(dyg + (long)j * g.OutChannels * p + (long)o * p, p).CopyTo(new Span<float>(tp + (long)o * ld + j * p, p));
-                                Im2Col.Unfold(new ReadOnlySpan<float>(xg + (long)j * g.InChannels * isp, cg * isp), buf.AsSpan(j * p), g, r0, r1, 0, p, ld);
-                            }
-                            Mm(false, true, og, nr, ld, tp, ld, col, ld, 1f, dwg, rows, null, threads);
                         }
                     }
             }
             finally
             {
-                if (buf != null) ArrayPool<float>.Shared.Return(buf);
+                ArrayPool<float>.Shared.Return(colT);
+                ArrayPool<float>.Shared.Return(tile);
                 if (tmp != null) ArrayPool<float>.Shared.Return(tmp);
             }
         }
+    }
+
+    /// <summary>Weight-gradient blocks: about <see cref="WeightK"/> positions per product (whole small samples stacked, or a large sample tiled).</summary>
+    internal static (int samples, int positions) WeightBlocks(int positions, int batch)
+    {
+        positions = Math.Max(positions, 1);
+        if (positions >= WeightK)
+        {
+            int count = (positions + WeightK - 1) / WeightK;
+            return (1, (positions + count - 1) / count);
+        }
+        return (Math.Clamp(WeightK / positions, 1, Math.Max(batch, 1)), positions);
     }
 
     /// <summary>db[o] = Σ over batch and positions of dy[n, o, ...]. Overwrites db.</summary>

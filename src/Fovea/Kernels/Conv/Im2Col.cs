@@ -1,5 +1,6 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Fovea.Kernels;
 
@@ -41,9 +42,9 @@ public static class Im2Col
                 int a = Math.Max(lo, ow0), b = Math.Min(hi, ow1);
                 if ((uint)id >= (uint)g.InD || (uint)ih >= (uint)g.InH || a >= b) { d.Clear(); continue; }
                 var s = src.Slice(id * ihw + ih * g.InW, g.InW);
-                d[..(a - ow0)].Clear();
-                d[(b - ow0)..].Clear();
-                if (g.SW == 1) s.Slice(a + offW, b - a).CopyTo(d[(a - ow0)..(b - ow0)]);
+                for (int i = 0; i < a - ow0; i++) d[i] = 0;
+                for (int i = b - ow0; i < d.Length; i++) d[i] = 0;
+                if (g.SW == 1) Copy(ref Unsafe.Add(ref MemoryMarshal.GetReference(s), a + offW), ref Unsafe.Add(ref MemoryMarshal.GetReference(d), a - ow0), b - a);
                 else for (int ow = a, iw = a * g.SW + offW; ow < b; ow++, iw += g.SW) d[ow - ow0] = s[iw];
             }
         }
@@ -87,11 +88,7 @@ public static class Im2Col
                 int a = Math.Max(lo, ow0), b = Math.Min(hi, ow1);
                 if ((uint)id >= (uint)g.InD || (uint)ih >= (uint)g.InH || a >= b) continue;
                 var d = dst.Slice(id * ihw + ih * g.InW, g.InW);
-                if (g.SW == 1)
-                {
-                    var dd = d.Slice(a + offW, b - a);
-                    TensorPrimitives.Add(dd, s[(a - ow0)..(b - ow0)], dd);
-                }
+                if (g.SW == 1) AddTo(ref Unsafe.Add(ref MemoryMarshal.GetReference(s), a - ow0), ref Unsafe.Add(ref MemoryMarshal.GetReference(d), a + offW), b - a);
                 else for (int ow = a, iw = a * g.SW + offW; ow < b; ow++, iw += g.SW) d[iw] += s[ow - ow0];
             }
         }
@@ -99,6 +96,27 @@ public static class Im2Col
 
     /// <summary>Whole-matrix form of <see cref="Fold(ReadOnlySpan{float}, Span{float}, in ConvGeometry, int, int)"/>.</summary>
     public static void Fold(ReadOnlySpan<float> col, Span<float> dx, in ConvGeometry g) => Fold(col, dx, g, 0, g.OutSpatial);
+
+    // dst[0..n) = src[0..n) for short runs (an output row), without a memmove call per run.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Copy(ref float src, ref float dst, int n)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+            for (; i <= n - 8; i += 8) Vector256.LoadUnsafe(ref src, (nuint)i).StoreUnsafe(ref dst, (nuint)i);
+        for (; i < n; i++) Unsafe.Add(ref dst, i) = Unsafe.Add(ref src, i);
+    }
+
+    // dst[0..n) += src[0..n).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void AddTo(ref float src, ref float dst, int n)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+            for (; i <= n - 8; i += 8)
+                (Vector256.LoadUnsafe(ref dst, (nuint)i) + Vector256.LoadUnsafe(ref src, (nuint)i)).StoreUnsafe(ref dst, (nuint)i);
+        for (; i < n; i++) Unsafe.Add(ref dst, i) += Unsafe.Add(ref src, i);
+    }
 
     /// <summary>The output positions [lo, hi) whose input index ow*stride + off lies in [0, inSize).</summary>
     internal static (int lo, int hi) ValidRange(int off, int stride, int inSize, int outSize)
