@@ -29,6 +29,15 @@ public static unsafe class ConvKernel
         CheckBias("ConvKernel.Forward", bias, g);
         if (g.OutputLength == 0) return;
         if (g.IsDepthwise2d) { DepthwiseConv.Forward(x, w, bias, y, g); return; }
+        if (g.ColRows <= SmallKConv.MaxRows)
+        {
+            fixed (float* px = x, pw = w, pb = bias, py = y)
+            {
+                var (outer, _) = Plan(g.Macs, g.Batch);
+                Parallelism.For(outer, new SmallForwardJob(g, px, pw, bias.IsEmpty ? null : pb, py, outer));
+            }
+            return;
+        }
         // GEMM packs a transposed A operand with plain row copies, so the weight is transposed once per call (per
         // group: rows x Cout/groups) instead of being gathered column by column in every product.
         int og = g.OutPerGroup, rows = g.ColRows;
@@ -104,6 +113,33 @@ public static unsafe class ConvKernel
                 if (buf != null) ArrayPool<float>.Shared.Return(buf);
                 if (tmp != null) ArrayPool<float>.Shared.Return(tmp);
             }
+        }
+    }
+
+    // Few im2col rows: the product runs in SmallKConv straight from the row-major weight.
+    readonly struct SmallForwardJob(ConvGeometry g, float* x, float* w, float* b, float* y, int chunks) : Parallelism.IChunk
+    {
+        public void Run(int t)
+        {
+            int n0 = Split(g.Batch, chunks, t), n1 = Split(g.Batch, chunks, t + 1);
+            if (n0 >= n1) return;
+            int cg = g.InPerGroup, og = g.OutPerGroup, rows = g.ColRows, p = g.OutSpatial, isp = g.InSpatial;
+            bool pointwise = g.IsPointwise;
+            float[]? buf = pointwise ? null : ArrayPool<float>.Shared.Rent(rows * p);
+            try
+            {
+                for (int n = n0; n < n1; n++)
+                    for (int grp = 0; grp < g.Groups; grp++)
+                    {
+                        var xs = new ReadOnlySpan<float>(x + ((long)n * g.InChannels + grp * cg) * isp, cg * isp);
+                        ReadOnlySpan<float> col = xs;
+                        if (!pointwise) { Im2Col.Unfold(xs, buf, g, 0, rows); col = buf.AsSpan(0, rows * p); }
+                        SmallKConv.Forward(col, rows, p, new ReadOnlySpan<float>(w + (long)grp * og * rows, og * rows), og,
+                            b == null ? default : new ReadOnlySpan<float>(b + grp * og, og),
+                            new Span<float>(y + ((long)n * g.OutChannels + grp * og) * p, og * p), p);
+                    }
+            }
+            finally { if (buf != null) ArrayPool<float>.Shared.Return(buf); }
         }
     }
 
@@ -191,6 +227,12 @@ public static unsafe class ConvKernel
         if (g.IsDepthwise2d) { DepthwiseConv.BackwardWeight(dy, x, dw, g); return; }
         fixed (float* pdy = dy, px = x, pdw = dw)
         {
+            if (g.ColRows <= SmallKConv.MaxRows)
+            {
+                var (chunks, _) = Plan(g.Macs, g.OutChannels / 4);
+                Parallelism.For(chunks, new SmallWeightJob(g, pdy, px, pdw, chunks));
+                return;
+            }
             var (outer, inner) = Plan(g.Macs, g.ColRows / 32);
             Parallelism.For(outer, new BackwardWeightJob(g, pdy, px, pdw, outer, inner));
         }
@@ -262,6 +304,34 @@ public static unsafe class ConvKernel
                 ArrayPool<float>.Shared.Return(tile);
                 if (tmp != null) ArrayPool<float>.Shared.Return(tmp);
             }
+        }
+    }
+
+    // Few im2col rows: threads split the output channels; each dW element is summed over the batch by one thread.
+    readonly struct SmallWeightJob(ConvGeometry g, float* dy, float* x, float* dw, int chunks) : Parallelism.IChunk
+    {
+        public void Run(int t)
+        {
+            int o0 = Split(g.OutChannels, chunks, t), o1 = Split(g.OutChannels, chunks, t + 1);
+            if (o0 >= o1) return;
+            int cg = g.InPerGroup, og = g.OutPerGroup, rows = g.ColRows, p = g.OutSpatial, isp = g.InSpatial;
+            bool pointwise = g.IsPointwise;
+            new Span<float>(dw + (long)o0 * rows, (o1 - o0) * rows).Clear();
+            float[]? buf = pointwise ? null : ArrayPool<float>.Shared.Rent(rows * p);
+            try
+            {
+                for (int n = 0; n < g.Batch; n++)
+                    for (int grp = o0 / og; grp <= (o1 - 1) / og; grp++)
+                    {
+                        var xs = new ReadOnlySpan<float>(x + ((long)n * g.InChannels + grp * cg) * isp, cg * isp);
+                        ReadOnlySpan<float> col = xs;
+                        if (!pointwise) { Im2Col.Unfold(xs, buf, g, 0, rows); col = buf.AsSpan(0, rows * p); }
+                        int a = Math.Max(o0, grp * og) - grp * og, b = Math.Min(o1, (grp + 1) * og) - grp * og;
+                        SmallKConv.AccumulateWeight(new ReadOnlySpan<float>(dy + ((long)n * g.OutChannels + grp * og) * p, og * p), p,
+                            col, rows, p, new Span<float>(dw + (long)grp * og * rows, og * rows), a, b);
+                    }
+            }
+            finally { if (buf != null) ArrayPool<float>.Shared.Return(buf); }
         }
     }
 
