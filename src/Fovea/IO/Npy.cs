@@ -96,9 +96,11 @@ public static class Npy
 
     /// <summary>
     /// Reads one array. <paramref name="what"/> starts every error message ("NPY file 'x.npy'");
-    /// <paramref name="available"/> is the number of bytes left in the stream, or -1 when unknown.
+    /// <paramref name="available"/> is the number of bytes left in the stream, or -1 when unknown. Sizes are checked
+    /// against it before reading; the data buffer is allocated in full up front only when <paramref name="backed"/>
+    /// says those bytes really exist (a file, a memory stream), not merely declared (a compressed ZIP entry).
     /// </summary>
-    internal static Tensor ReadCore(Stream s, string what, long available)
+    internal static Tensor ReadCore(Stream s, string what, long available, bool backed = true)
     {
         Span<byte> pre = stackalloc byte[12];
         if (available is >= 0 and < 10)
@@ -136,7 +138,7 @@ public static class Npy
             throw new FoveaFormatException(
                 $"{what}: data is truncated: shape {Shape.Format(h.Dims)} of '{h.Descr}' needs {need} bytes, the file has {available - consumed}.");
 
-        float[] data = ReadData(s, h, what, knownLength: available >= 0);
+        float[] data = ReadData(s, h, what, knownLength: available >= 0 && backed);
         var shape = Shape.Own(h.Dims);
         if (h.FortranOrder && h.Dims.Length > 1 && h.Numel > 1)
         {

@@ -8,8 +8,8 @@ namespace Fovea.IO;
 /// <para>Every array becomes a float32 <see cref="Tensor"/> with the conversions described on <see cref="Npy"/>.</para>
 /// <para>Zip bombs: before anything is decompressed, the declared uncompressed sizes of all entries are summed and
 /// checked against a cap (<see cref="DefaultMaxTotalBytes"/>, 2 GiB, unless the caller passes another); each entry is
-/// then read only up to its declared size, so a lying archive fails with a <see cref="FoveaFormatException"/>
-/// instead of filling memory. Duplicate keys, empty keys, entries that are not <c>.npy</c> files and control characters
+/// then read only up to its declared size, and its buffer grows only as decompressed bytes arrive, so a lying archive
+/// fails with a <see cref="FoveaFormatException"/> instead of filling memory. Duplicate keys, empty keys, entries that are not <c>.npy</c> files and control characters
 /// in names are errors.</para>
 /// </summary>
 public static class Npz
@@ -142,7 +142,8 @@ public static class Npz
                 try
                 {
                     using var es = e.Open();
-                    result.Add(key, Npy.ReadCore(es, ewhat, e.Length));
+                    // the declared size bounds what is read, but memory grows only as decompressed bytes arrive
+                    result.Add(key, Npy.ReadCore(es, ewhat, e.Length, backed: false));
                 }
                 catch (InvalidDataException ex)
                 {

@@ -12,7 +12,7 @@ public static partial class Ops
     {
         var xc = x.IsContiguous ? x : ContiguousCopy(x);
         var y = Tensor.Empty(x.Shape);
-        f(xc.Storage.AsSpan(xc.Offset, xc.Numel), y.Span);
+        if (y.Numel > 0) f(xc.Storage.AsSpan(xc.Offset, xc.Numel), y.Span);
         return y;
     }
 
@@ -62,5 +62,24 @@ public static partial class Ops
         var z = Tensor.Empty(shape);
         StridedCopy.Scatter(Dense(g), z.Storage, offset, g.Shape.Dims, strides);
         return z;
+    }
+}
+
+public static partial class Ops
+{
+    /// <summary>
+    /// An elementwise activation y = f(x) whose backward is dx = grad(x, g); both maps are parameterised structs
+    /// run by <see cref="ParamMap"/>.
+    /// </summary>
+    internal static Tensor Activation<TF, TG>(Tensor x, TF f, TG grad, string op) where TF : struct, IUnaryFn where TG : struct, IBinaryFn
+    {
+        var y = Tensor.Empty(x.Shape);
+        ParamMap.Unary(f, Dense(x), y.Span);
+        return Tape.Record(y, op, [x], g =>
+        {
+            var d = Tensor.Empty(x.Shape);
+            ParamMap.Binary(grad, Dense(x), Dense(g), d.Span);
+            return [d];
+        });
     }
 }

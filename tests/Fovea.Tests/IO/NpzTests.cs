@@ -106,6 +106,19 @@ public class NpzTests
     }
 
     [Fact]
+    public void ADeclaredSizeWithinTheCapIsNotAllocatedUntilTheDataArrives()
+    {
+        // 'a.npy' declares 400 MB (under the 2 GiB cap) and a 100M-element header, but its stream ends after 16 bytes of data
+        byte[] npy = NpyTests.Craft("{'descr': '<f4', 'fortran_order': False, 'shape': (100000000,), }", data: new byte[16]);
+        byte[] zip = Archive(compressed: true, ("a", npy));
+        PatchSizes(zip, "a.npy", 400_000_000 + 128);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<FoveaFormatException>(() => Npz.Read(new MemoryStream(zip)));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 << 20, "allocated for declared but absent data");
+        Assert.Contains("truncated", e.Message);
+    }
+
+    [Fact]
     public void BadEntryNamesAreFormatErrors()
     {
         byte[] one = Npy(Tensor.Zeros(2));

@@ -1,0 +1,145 @@
+using Fovea.Data.Transforms;
+using Fovea.Tests.Reference;
+
+namespace Fovea.Tests.Data;
+
+public class TransformTests
+{
+    static float[] Run(Transform t, float[] src, int c, int h, int w, Generator? g = null)
+    {
+        var (oc, oh, ow) = t.OutputShape(c, h, w);
+        var dst = new float[oc * oh * ow];
+        t.Apply(src, c, h, w, dst, g ?? new Generator(1));
+        return dst;
+    }
+
+    static float[] Iota(int n) { var a = new float[n]; for (int i = 0; i < n; i++) a[i] = i; return a; }
+
+    [Fact]
+    public void NormalizePerChannel()
+    {
+        var y = Run(new Normalize([1f, 2f], [2f, 4f]), [1, 3, 2, 10], 2, 1, 2);
+        TensorAssert.Close([0f, 1f, 0f, 2f], y, 1e-6f, 0, "");
+        var one = Run(new Normalize(0.5f, 0.25f), [0.5f, 1f, 0f], 1, 1, 3);
+        TensorAssert.Close([0f, 2f, -2f], one, 1e-6f, 0, "");
+        Assert.Throws<ShapeMismatchException>(() => new Normalize([1f, 2f], [1f, 1f]).OutputShape(3, 2, 2));
+        Assert.Throws<ArgumentException>(() => new Normalize(0f, 0f));
+    }
+
+    [Fact]
+    public void CropWithPaddingByHand()
+    {
+        // 1x3x3 image 0..8, window 2x2 at (top -1, left 1): row -1 is padding, row 0 gives 2 and padding.
+        var dst = new float[4];
+        RandomCrop.Crop(Iota(9), 1, 3, 3, -1, 1, 2, 2, -5f, dst);
+        TensorAssert.Close([-5f, -5f, 1f, 2f], dst, 0, 0, "");
+        RandomCrop.Crop(Iota(9), 1, 3, 3, 1, -1, 2, 2, 0f, dst);
+        TensorAssert.Close([0f, 3f, 0f, 6f], dst, 0, 0, "");
+        // A full-size crop without padding is the identity.
+        TensorAssert.Close(Iota(18), Run(new RandomCrop(3), Iota(18), 2, 3, 3), 0, 0, "");
+    }
+
+    [Fact]
+    public void RandomCropCoversAllOffsets()
+    {
+        var seen = new HashSet<float>();
+        var g = new Generator(3);
+        var t = new RandomCrop(1, padding: 1, fill: -1);
+        for (int i = 0; i < 300; i++) seen.Add(Run(t, Iota(4), 1, 2, 2, g)[0]);
+        Assert.Equal(new HashSet<float> { -1, 0, 1, 2, 3 }, seen);
+    }
+
+    [Fact]
+    public void FlipAlwaysAndNever()
+    {
+        var src = Iota(12);   // 2 channels of 2x3
+        TensorAssert.Close([2f, 1, 0, 5, 4, 3, 8, 7, 6, 11, 10, 9], Run(new RandomHorizontalFlip(1), src, 2, 2, 3), 0, 0, "");
+        TensorAssert.Close(src, Run(new RandomHorizontalFlip(0), src, 2, 2, 3), 0, 0, "");
+    }
+
+    [Fact]
+    public void AffineWarpByHand()
+    {
+        var src = Iota(9);    // 0 1 2 / 3 4 5 / 6 7 8
+        var dst = new float[9];
+        RandomAffine.Warp(src, 1, 3, 3, 0, 0, 0, 1, 0, dst);
+        TensorAssert.Close(src, dst, 1e-5f, 0, "identity");
+        // 90 degrees counter-clockwise as displayed: the right column becomes the top row.
+        RandomAffine.Warp(src, 1, 3, 3, 90, 0, 0, 1, 0, dst);
+        TensorAssert.Close([2f, 5, 8, 1, 4, 7, 0, 3, 6], dst, 1e-5f, 0, "rot90");
+        // Shift right by one pixel: the left column comes from outside (fill -1).
+        RandomAffine.Warp(src, 1, 3, 3, 0, 1, 0, 1, -1, dst);
+        TensorAssert.Close([-1f, 0, 1, -1, 3, 4, -1, 6, 7], dst, 1e-5f, 0, "shift");
+        // Half a pixel down: bilinear between rows (top row half fill 0).
+        RandomAffine.Warp(src, 1, 3, 3, 0, 0, 0.5f, 1, 0, dst);
+        TensorAssert.Close([0f, 0.5f, 1, 1.5f, 2.5f, 3.5f, 4.5f, 5.5f, 6.5f], dst, 1e-5f, 0, "half");
+        // Zoom x2 about the centre pixel: the centre stays, (0,0) samples (0.5,0.5).
+        RandomAffine.Warp(src, 1, 3, 3, 0, 0, 0, 2, 0, dst);
+        Assert.Equal(4f, dst[4], 5);
+        Assert.Equal(2f, dst[0], 5);
+    }
+
+    [Fact]
+    public void RandomAffineWithZeroRangesIsIdentityAndDrawsAreDeterministic()
+    {
+        var src = Iota(2 * 5 * 4);
+        TensorAssert.Close(src, Run(new RandomAffine(0), src, 2, 5, 4), 1e-5f, 0, "");
+        var t = new RandomAffine(30, 0.2f, 0.2f, 0.8f, 1.2f);
+        var a = Run(t, src, 2, 5, 4, new Generator(9));
+        var b = Run(t, src, 2, 5, 4, new Generator(9));
+        Assert.Equal(a, b);
+        Assert.NotEqual(src, a);
+    }
+
+    [Fact]
+    public void ResizeMatchesTorchBilinear()
+    {
+        // torch.nn.functional.interpolate(x, size, mode="bilinear", align_corners=False)
+        TensorAssert.Close([0f, 0.25f, 0.75f, 1, 0.5f, 0.75f, 1.25f, 1.5f, 1.5f, 1.75f, 2.25f, 2.5f, 2, 2.25f, 2.75f, 3],
+            Run(new Resize(4), [0f, 1, 2, 3], 1, 2, 2), 1e-5f, 0, "up");
+        TensorAssert.Close([2.1666667f, 3.5f, 4.8333333f, 10.1666667f, 11.5f, 12.8333333f],
+            Run(new Resize(2, 3), Iota(16), 1, 4, 4), 1e-5f, 0, "down");
+        TensorAssert.Close([0.5f, 2.5f, 2.1f, 4.1f, 4.5f, 6.5f, 6.9f, 8.9f, 8.5f, 10.5f],
+            Run(new Resize(5, 2), Iota(12), 1, 3, 4), 1e-5f, 0, "mixed");
+    }
+
+    [Fact]
+    public void ErasingFillsOneRectangleInRange()
+    {
+        var t = new RandomErasing(1f, 0.1f, 0.2f, 0.5f, 2f, value: -7);
+        var g = new Generator(5);
+        for (int trial = 0; trial < 50; trial++)
+        {
+            var y = Run(t, Iota(2 * 10 * 10).Select(v => v + 1).ToArray(), 2, 10, 10, g);
+            int erased = y.Count(v => v == -7);
+            Assert.InRange(erased, 2 * 6, 2 * 24);        // area 10..20 per channel, rounded sides
+            Assert.Equal(erased / 2, y.Take(100).Count(v => v == -7));
+            // The erased pixels of a channel form a rectangle.
+            var ys = Enumerable.Range(0, 100).Where(i => y[i] == -7).ToArray();
+            int r0 = ys.Min() / 10, r1 = ys.Max() / 10, c0 = ys.Min(i => i % 10), c1 = ys.Max(i => i % 10);
+            Assert.Equal((r1 - r0 + 1) * (c1 - c0 + 1), ys.Length);
+        }
+        var src = Iota(50);
+        TensorAssert.Close(src, Run(new RandomErasing(0f), src, 2, 5, 5), 0, 0, "");
+    }
+
+    [Fact]
+    public void GreyAndRgb()
+    {
+        var rgb = new float[] { 1, 0, 0, 1, 0, 0 };  // 3 channels of 1x2: (1,0,0) and (0,1,0)
+        TensorAssert.Close([0.299f, 0.587f], Run(new ToGrey(), rgb, 3, 1, 2), 1e-6f, 0, "");
+        TensorAssert.Close([0.2f, 0.4f, 0.2f, 0.4f, 0.2f, 0.4f], Run(new ToRgb(), [0.2f, 0.4f], 1, 1, 2), 0, 0, "");
+        TensorAssert.Close([0.2f, 0.4f], Run(new ToGrey(), [0.2f, 0.4f], 1, 1, 2), 0, 0, "");
+        Assert.Throws<ShapeMismatchException>(() => new ToGrey().OutputShape(2, 4, 4));
+    }
+
+    [Fact]
+    public void TensorApplyAndShapeErrors()
+    {
+        var y = new Resize(4, 6).Apply(Tensor.Ones(3, 2, 2));
+        Assert.Equal(new[] { 3, 4, 6 }, (int[])y.Shape);
+        Assert.Equal(new[] { 1, 2, 2 }, (int[])new ToGrey().Apply(Tensor.Ones(2, 2)).Shape);
+        Assert.Throws<ShapeMismatchException>(() => new RandomCrop(5).OutputShape(1, 4, 4));
+        Assert.Throws<ShapeMismatchException>(() => new Resize(2).Apply(Tensor.Ones(4)));
+    }
+}
