@@ -170,6 +170,10 @@ for ac in (False, True):
     interp([2, 3, 5, 6], None, [1.7, 2.3], "bilinear", ac)
     interp([1, 2, 8, 9], None, [0.6, 0.45], "bilinear", ac)
     interp([1, 2, 4, 4], [1, 5], None, "bilinear", ac)
+    interp([2, 2, 5, 6], [9, 11], None, "bicubic", ac)
+    interp([1, 2, 6, 5], None, [0.6, 1.7], "bicubic", ac)
+    interp([1, 2, 3, 4, 5], [5, 7, 4], None, "trilinear", ac)
+    interp([1, 2, 3, 4, 5], None, [2.0, 1.5, 0.8], "trilinear", ac)
 
 
 # ---- batch norm ----
