@@ -8,7 +8,8 @@ public static partial class Ops
     /// Resizes the spatial axes of x [N,C,*] like <c>torch.nn.functional.interpolate</c>, given either the output
     /// <paramref name="size"/> or a <paramref name="scaleFactor"/> (output = floor(in·scale), and the scale itself
     /// drives the index rule, as in PyTorch without recompute_scale_factor). Modes: "nearest" (1 to 3 axes;
-    /// PyTorch's legacy rule src = min(floor(dst·in/out), in-1)), "linear" (1 axis), "bilinear" and "bicubic"
+    /// PyTorch's legacy rule src = min(floor(dst·in/out), in-1)), "nearest-exact" (src = min(floor((dst+0.5)·in/out), in-1)),
+    /// "area" (adaptive average pooling), "linear" (1 axis), "bilinear" and "bicubic"
     /// (2 axes, cubic convolution with A = -0.75) and "trilinear" (3 axes), the interpolating ones with
     /// align_corners false (default) or true. d/dx is the adjoint: each output's gradient goes back to the inputs it
     /// read, with the same weights.
@@ -52,16 +53,21 @@ public static partial class Ops
 
         switch (mode)
         {
+            case "area":
+                if (alignCorners is not null) throw new ArgumentException($"{op}: alignCorners only applies to the interpolating modes; leave it null.");
+                return AdaptiveAvgPool(x, outSizes);
             case "nearest":
+            case "nearest-exact":
             {
-                if (alignCorners is not null) throw new ArgumentException($"{op}: alignCorners only applies to linear modes; leave it null.");
+                if (alignCorners is not null) throw new ArgumentException($"{op}: alignCorners only applies to the interpolating modes; leave it null.");
+                bool exact = mode == "nearest-exact";
                 int off = 3 - dims;
                 int In(int a) => a < off ? 1 : inSizes[a - off];
-                int[] Map(int a) => a < off ? [0] : InterpolateKernel.NearestMap(inSizes[a - off], outSizes[a - off], scales[a - off]);
+                int[] Map(int a) => a < off ? [0] : InterpolateKernel.NearestMap(inSizes[a - off], outSizes[a - off], scales[a - off], exact);
                 int[] md = Map(0), mh = Map(1), mw = Map(2);
                 int id = In(0), ih = In(1), iw = In(2);
                 InterpolateKernel.NearestForward(PoolDense(x), y.Span, planes, id, ih, iw, md, mh, mw);
-                return Tape.Record(y, "InterpolateNearest", [x], g =>
+                return Tape.Record(y, exact ? "InterpolateNearestExact" : "InterpolateNearest", [x], g =>
                 {
                     var gx = Tensor.Empty(xShape);
                     InterpolateKernel.NearestBackward(PoolDense(g), gx.Span, planes, id, ih, iw, md, mh, mw);
@@ -93,7 +99,7 @@ public static partial class Ops
                 });
             }
             default:
-                throw new ArgumentException($"Interpolate: mode '{mode}' is not supported (nearest, linear, bilinear, bicubic, trilinear).");
+                throw new ArgumentException($"Interpolate: mode '{mode}' is not supported (nearest, nearest-exact, linear, bilinear, bicubic, trilinear, area).");
         }
     }
 }

@@ -11,7 +11,7 @@ public class InterpolateTests
     {
         var cases = PoolNormGolden.Cases("interpolate");
         Assert.True(cases.Count >= 20);
-        foreach (var m in new[] { "nearest", "linear", "bilinear", "bicubic", "trilinear" }) Assert.Contains(cases, c => c.P("mode") == m);
+        foreach (var m in new[] { "nearest", "nearest-exact", "area", "linear", "bilinear", "bicubic", "trilinear" }) Assert.Contains(cases, c => c.P("mode") == m);
         foreach (var c in cases)
             PoolTests.CheckGolden(c, x => Fovea.Ops.Interpolate(x, c.Ints("size"), c.Floats("scale"), c.P("mode"), Ac(c)));
     }
@@ -60,7 +60,7 @@ public class InterpolateTests
         Assert.Throws<ArgumentException>(() => Fovea.Ops.Interpolate(x, [2, 2], [2f]));
         Assert.Throws<ArgumentException>(() => Fovea.Ops.Interpolate(x, null, null));
         Assert.Throws<ArgumentException>(() => Fovea.Ops.Interpolate(x, [2, 2], null, "nearest", true));
-        Assert.Throws<ArgumentException>(() => Fovea.Ops.Interpolate(x, [2, 2], null, "area"));
+        Assert.Throws<ArgumentException>(() => Fovea.Ops.Interpolate(x, [2, 2], null, "lanczos"));
         Assert.Throws<ShapeMismatchException>(() => Fovea.Ops.Interpolate(x, [2, 2], null, "trilinear"));
         Assert.Throws<ShapeMismatchException>(() => Fovea.Ops.Interpolate(Tensor.Zeros(1, 2, 4), [8], null, "bilinear"));
         Assert.Throws<ArgumentException>(() => Fovea.Ops.Interpolate(x, null, [0.1f]));

@@ -10,16 +10,18 @@ namespace Fovea.Kernels;
 public static unsafe class InterpolateKernel
 {
     /// <summary>
-    /// PyTorch's legacy 'nearest' source index per output index: identity when sizes match, i/2 when doubling,
-    /// else min(floor(i·scale), in-1) in float, where scale is 1/scaleFactor when one was given, else in/out.
+    /// PyTorch's source index per output index for 'nearest' (legacy): identity when sizes match, i/2 when doubling,
+    /// else min(floor(i·scale), in-1) in float; for 'nearest-exact' (<paramref name="exact"/>): min(floor((i+0.5)·scale), in-1).
+    /// The scale is 1/scaleFactor when one was given, else in/out.
     /// </summary>
-    public static int[] NearestMap(int inSize, int outSize, double? scaleFactor)
+    public static int[] NearestMap(int inSize, int outSize, double? scaleFactor, bool exact = false)
     {
         var map = new int[outSize];
         float scale = scaleFactor is double s && s > 0 ? (float)(1.0 / s) : (float)inSize / outSize;
         for (int i = 0; i < outSize; i++)
         {
-            if (outSize == inSize) map[i] = i;
+            if (exact) map[i] = Math.Min((int)MathF.Floor((i + 0.5f) * scale), inSize - 1);
+            else if (outSize == inSize) map[i] = i;
             else if (outSize == 2 * inSize) map[i] = i >> 1;
             else map[i] = Math.Min((int)MathF.Floor(i * scale), inSize - 1);
         }
