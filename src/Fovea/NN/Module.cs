@@ -126,6 +126,25 @@ public abstract class Module
         }
     }
 
+    /// <summary>
+    /// The descendant at a dotted path ("features.3"), like <c>get_submodule</c>; "" is this module. Throws naming the
+    /// first missing part and the children that exist there.
+    /// </summary>
+    public Module GetSubmodule(string target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var m = this;
+        if (target.Length == 0) return m;
+        foreach (var part in target.Split('.'))
+        {
+            int i = m._children.FindIndex(c => c.Name == part);
+            if (i < 0)
+                throw new ArgumentException($"GetSubmodule(\"{target}\"): {m.TypeName} has no child \"{part}\"; its children are {(m._children.Count == 0 ? "none" : string.Join(", ", m._children.Select(c => c.Name)))}.");
+            m = m._children[i].Value;
+        }
+        return m;
+    }
+
     /// <summary>This module and every descendant.</summary>
     public IEnumerable<Module> Modules() => NamedModules().Select(m => m.Module);
 
