@@ -368,7 +368,7 @@ public abstract class Module
     protected internal virtual long MultiplyAdds(Tensor input, Tensor output) => 0;
 
     /// <summary>
-    /// A Keras-style table: one row per leaf layer in call order (name, type, output shape, parameters, multiply-adds),
+    /// A Keras-style table: one row per leaf layer (and per module holding its own parameters) in the order the calls finish (name, type, output shape, parameters, multiply-adds),
     /// then totals with trainable vs frozen parameters. Runs one forward pass on zeros of <paramref name="inputShape"/>
     /// (batch axis included, e.g. <c>Summary(1, 3, 32, 32)</c>) in eval mode under NoGrad; the mode is restored after.
     /// </summary>
