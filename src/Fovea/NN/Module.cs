@@ -58,7 +58,7 @@ public abstract class Module
         return value;
     }
 
-    /// <summary>Registers (or replaces) a buffer: saved in the state dict, moved with the model, never learned.</summary>
+    /// <summary>Registers (or replaces) a buffer: saved in the state dict, never learned (e.g. running statistics).</summary>
     protected Tensor RegisterBuffer(string name, Tensor value)
     {
         CheckName(name, Kind.Buffer);
