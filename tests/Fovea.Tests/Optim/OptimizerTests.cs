@@ -27,8 +27,7 @@ public class OptimizerTests
 
     static SGD SgdGroups(Tensor[] ps)
     {
-        var g0 = new ParamGroup([ps[0]]);
-        g0.Options["momentum"] = 0.9f;   // a per-group option other than lr / weight decay
+        var g0 = new ParamGroup([ps[0]], options: new Dictionary<string, float> { ["momentum"] = 0.9f });   // a per-group option other than lr / weight decay
         return new SGD([g0, new ParamGroup([ps[1]], lr: 0.01f, weightDecay: 0.1f)], lr: 0.1f);
     }
 
@@ -174,5 +173,7 @@ public class OptimizerTests
         Assert.Contains("Nesterov", Assert.Throws<ArgumentException>(() => new SGD([p], lr: 0.1f, nesterov: true)).Message);
         Assert.Contains("beta2", Assert.Throws<ArgumentException>(() => new Adam([p], betas: (0.9f, 1f))).Message);
         Assert.Contains("learning rate", Assert.Throws<ArgumentException>(() => new RMSprop([p], lr: -1f)).Message);
+        var q = Tensor.Zeros(2).RequiresGrad_();
+        Assert.Contains("'betas'", Assert.Throws<ArgumentException>(() => new Adam([new ParamGroup([q], options: new Dictionary<string, float> { ["betas"] = 0.9f })])).Message);
     }
 }
