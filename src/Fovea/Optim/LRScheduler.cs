@@ -54,7 +54,7 @@ public abstract class LRScheduler
     }
 
     /// <summary>Sets hyperparameters other than the learning rate that the schedule drives (OneCycleLR's momentum).</summary>
-    private protected virtual void ApplyOthers(int group, int epoch) { }
+    internal virtual void ApplyOthers(int group, int epoch) { }
 
     /// <summary>The position in the schedule: "last_epoch" and "base_lr.{g}", as 0-D tensors.</summary>
     public Dictionary<string, Tensor> StateDict()

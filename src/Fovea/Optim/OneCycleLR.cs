@@ -67,7 +67,7 @@ public sealed class OneCycleLR : LRScheduler
     }
 
     // Momentum runs against the learning rate: high while the rate is low. Phases: max→base, base→max (→ max).
-    private protected override void ApplyOthers(int group, int epoch)
+    internal override void ApplyOthers(int group, int epoch)
     {
         if (_momentumName is null) return;
         var (i, pct) = Phase(epoch);

@@ -71,6 +71,18 @@ public class LRSchedulerTests
     }
 
     [Fact]
+    public void SequentialForwardsMomentumCyclingOfItsSchedulers()
+    {
+        var o = Optimizer();
+        var s = new SequentialLR(o, [new LinearLR(o, totalIters: 2), new OneCycleLR(o, maxLr: 0.5f, totalSteps: 10)], [2]);
+        s.Step(); s.Step();
+        Assert.Equal(0.95f, o.ParamGroups[0]["momentum"], 1e-6f);   // OneCycleLR's epoch 0: max momentum, initial lr
+        Assert.Equal(0.02f, o.ParamGroups[0].LearningRate, 1e-7f);
+        s.Step();
+        Assert.InRange(o.ParamGroups[0]["momentum"], 0.85f, 0.949f);   // cycling down while the rate rises
+    }
+
+    [Fact]
     public void StateDictRoundTrip()
     {
         var o = Optimizer();

@@ -163,6 +163,26 @@ public class OptimizerTests
     }
 
     [Fact]
+    public void AddParamGroupTakesDefaultsAndValidates()
+    {
+        var ps = Params(6);
+        var opt = new SGD([ps[0]], lr: 0.1f, momentum: 0.9f);
+        opt.AddParamGroup(new ParamGroup([ps[1]], lr: 0.01f));
+        Assert.Equal(2, opt.ParamGroups.Count);
+        Assert.Equal(0.9f, opt.ParamGroups[1]["momentum"]);
+        Assert.Equal(0.01f, opt.ParamGroups[1].LearningRate);
+        Assert.Contains("more than once", Assert.Throws<ArgumentException>(() => opt.AddParamGroup(new ParamGroup([ps[0]]))).Message);
+        Assert.Contains("Nesterov", Assert.Throws<ArgumentException>(() =>
+            opt.AddParamGroup(new ParamGroup([ps[2]], options: new Dictionary<string, float> { ["nesterov"] = 1, ["momentum"] = 0 }))).Message);
+        Assert.Equal(2, opt.ParamGroups.Count);
+        SetGrads(ps, 0);
+        opt.Step();
+        Assert.Equal(["group.0.params", "group.0.lr", "group.0.weight_decay", "group.0.momentum", "group.0.dampening", "group.0.nesterov",
+            "group.1.params", "group.1.lr", "group.1.weight_decay", "group.1.momentum", "group.1.dampening", "group.1.nesterov",
+            "state.0.momentum_buffer", "state.1.momentum_buffer"], opt.StateDict().Keys);
+    }
+
+    [Fact]
     public void ConstructorValidates()
     {
         Assert.Contains("empty", Assert.Throws<ArgumentException>(() => new SGD(Array.Empty<Tensor>(), lr: 0.1f)).Message);
