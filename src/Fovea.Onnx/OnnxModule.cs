@@ -37,6 +37,9 @@ public sealed class OnnxModule : Module
             if (init.ContainsKey(t.Name)) throw new FoveaFormatException($"{name}: initializer '{t.Name}' appears twice.");
             init[t.Name] = OnnxTensors.ToTensor(t, baseDir, $"{name}: initializer '{t.Name}'");
         }
+        foreach (var v in g.Input.Concat(g.Output))
+            if (v.Type is not null && v.Type.TensorType is null)
+                throw new OnnxUnsupportedException($"{name}: value '{v.Name}' is not a tensor (sequences, maps and optionals are not supported).");
         var inputs = new List<OnnxValueInfo>();
         foreach (var v in g.Input) if (!init.ContainsKey(v.Name)) inputs.Add(Info(v));
         Inputs = inputs;
@@ -117,6 +120,7 @@ public sealed class OnnxModule : Module
         if (v < 0)
         {
             if (m.OpsetImport.Count == 0 && m.IrVersion < 3 && m.IrVersion > 0) v = 1;
+            else if (m.OpsetImport.Count > 0) throw new OnnxUnsupportedException($"{name}: only operator sets of other domains ({string.Join(", ", m.OpsetImport.Select(o => o.Domain))}) are imported.");
             else throw new FoveaFormatException($"{name}: no opset for the default ONNX domain.");
         }
         if (v < OnnxModel.MinOpset || v > OnnxModel.MaxOpset)

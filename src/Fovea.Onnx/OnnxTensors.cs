@@ -93,8 +93,11 @@ public static class OnnxTensors
         var data = new float[numel];
         if (external is not null || t.RawData.Length > 0 || numel == 0) DecodeRaw(raw, dt, data);
         else DecodeTyped(t, dt, data);
-        return Tensor.FromArray(data, dims);
+        return Make(data, dims);
     }
+
+    /// <summary>A tensor from data and dims; empty dims make a 0-D tensor (not Tensor.FromArray's 1-D default).</summary>
+    public static Tensor Make(float[] data, int[] dims) => dims.Length == 0 ? Tensor.Scalar(data[0]) : Tensor.FromArray(data, dims);
 
     static bool NoTypedData(TensorProto t) =>
         t.FloatData.Count == 0 && t.Int32Data.Count == 0 && t.Int64Data.Count == 0 && t.DoubleData.Count == 0 && t.Uint64Data.Count == 0;

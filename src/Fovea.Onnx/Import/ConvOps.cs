@@ -47,8 +47,9 @@ public static partial class OnnxOperators
             {
                 int target = outShape is not null ? outShape[outShape.Length - k + i] : inS[i] * stride[i];
                 int total = full - target;
-                // the split the ONNX reference implementation uses: SAME_UPPER puts the larger half at the start
-                (begin, end) = auto == "SAME_UPPER" ? (total - total / 2, total / 2) : (total / 2, total - total / 2);
+                // SAME_UPPER puts the larger half at the end (as ONNX Runtime and the reference implementation do)
+                int half = (int)Math.Floor(total / 2.0);   // floor division, so a negative total pads the end
+                (begin, end) = auto == "SAME_UPPER" ? (half, total - half) : (total - half, half);
             }
             else if (pads is not null && auto == "NOTSET")
             {

@@ -69,7 +69,7 @@ public static partial class OnnxOperators
                 {
                     var a = x.Contiguous().ToArray();
                     for (int i = 0; i < a.Length; i++) a[i] = (float)(Half)a[i];
-                    return Tensor.FromArray(a, Dims(x));
+                    return OnnxTensors.Make(a, Dims(x));
                 }
             case 16:
                 {
@@ -80,13 +80,13 @@ public static partial class OnnxOperators
                         if (!float.IsNaN(a[i])) bits += 0x7FFF + ((bits >> 16) & 1);   // round to nearest even
                         a[i] = BitConverter.UInt32BitsToSingle(bits & 0xFFFF0000);
                     }
-                    return Tensor.FromArray(a, Dims(x));
+                    return OnnxTensors.Make(a, Dims(x));
                 }
             case 2 or 3 or 4 or 5 or 6 or 7 or 12 or 13:
                 {
                     var a = x.Contiguous().ToArray();
                     for (int i = 0; i < a.Length; i++) a[i] = MathF.Truncate(a[i]);
-                    return Tensor.FromArray(a, Dims(x));
+                    return OnnxTensors.Make(a, Dims(x));
                 }
             default:
                 throw new OnnxUnsupportedException($"{(object?)n ?? "Cast"}: casting to {OnnxTensors.TypeName(to)} is not supported.");

@@ -14,6 +14,12 @@ public static partial class OnnxOperators
         return One(y);
     }
 
+    static void BatchNormCheck(OnnxNode n)
+    {
+        if (n.Outputs.Count(o => o.Length > 0) > 1 || n.Int("training_mode", 0) != 0)
+            throw new OnnxUnsupportedException($"{n}: the training-mode outputs (running mean and variance) are not supported; Fovea updates running statistics in place when the module is in training mode.");
+    }
+
     static Tensor?[] InstanceNormalizationImport(OnnxNode n, Tensor?[] xs, OnnxContext ctx) =>
         One(Ops.InstanceNorm(In(n, xs, 0), In(n, xs, 1), In(n, xs, 2), n.Float("epsilon", 1e-5f)));
 
@@ -34,7 +40,13 @@ public static partial class OnnxOperators
         var norm = Dims(x)[axis..];
         if (scale.Shape != new Shape(norm)) scale = Ops.Expand(Ops.Reshape(scale, LeftPad(Dims(scale), norm.Length)), norm).Contiguous();
         if (bias is not null && bias.Shape != new Shape(norm)) bias = Ops.Expand(Ops.Reshape(bias, LeftPad(Dims(bias), norm.Length)), norm).Contiguous();
-        return One(Ops.LayerNorm(x, norm, scale, bias, n.Float("epsilon", 1e-5f)));
+        float eps = n.Float("epsilon", 1e-5f);
+        var y = Ops.LayerNorm(x, norm, scale, bias, eps);
+        if (n.Outputs.Length == 1) return One(y);
+        var axes = Enumerable.Range(axis, x.Rank - axis).ToArray();
+        var mean = Ops.Mean(x, axes, keepDim: true);
+        var invStd = Ops.Reciprocal(Ops.Sqrt(Ops.Add(Ops.Var(x, axes, keepDim: true, correction: 0), eps)));
+        return [y, mean, invStd];
     }
 
     static int[] LeftPad(int[] dims, int rank)

@@ -22,7 +22,7 @@ public static partial class OnnxOperators
         Register("GlobalLpPool", since: 2, GlobalLpPoolImport);
 
         // ---- normalisation ----
-        Register("BatchNormalization", since: 7, BatchNormalizationImport, weights: [1, 2], buffers: [3, 4]);
+        Register("BatchNormalization", since: 7, BatchNormalizationImport, check: BatchNormCheck, weights: [1, 2], buffers: [3, 4]);
         Register("InstanceNormalization", since: 1, InstanceNormalizationImport, weights: [1, 2]);
         Register("LayerNormalization", since: 17, LayerNormalizationImport, weights: [1, 2]);
         Register("LRN", since: 1, LrnImport, check: LrnCheck);
@@ -52,6 +52,11 @@ public static partial class OnnxOperators
         Register("Max", since: 1, Variadic(Ops.Maximum));
         Register("Min", since: 1, Variadic(Ops.Minimum));
         Register("Clip", since: 1, ClipImport);
+        Register("Round", since: 11, Unary(Ops.Round));
+        Register("Mod", since: 10, ModImport);
+        Register("Shrink", since: 9, ShrinkImport);
+        Register("IsInf", since: 10, IsInfImport);
+        Register("IsNaN", since: 9, IsNaNImport);
 
         // ---- activations ----
         Register("Relu", since: 1, Unary(Ops.Relu), ActivationExport);
@@ -70,6 +75,7 @@ public static partial class OnnxOperators
         Register("Mish", since: 18, Unary(Ops.Mish));
         Register("Softmax", since: 1, SoftmaxLike(log: false, flatten: true));
         Register("Softmax", since: 13, SoftmaxLike(log: false, flatten: false), SoftmaxExport);
+        Register("Hardmax", since: 1, HardmaxImport);
         Register("LogSoftmax", since: 1, SoftmaxLike(log: true, flatten: true));
         Register("LogSoftmax", since: 13, SoftmaxLike(log: true, flatten: false), LogSoftmaxExport);
 
@@ -98,6 +104,12 @@ public static partial class OnnxOperators
         Register("Expand", since: 8, ExpandImport);
         Register("Tile", since: 6, TileImport);
         Register("Where", since: 9, WhereImport);
+        Register("GatherElements", since: 11, GatherElementsImport);
+        Register("Range", since: 11, RangeImport);
+        Register("CumSum", since: 11, CumSumImport);
+        Register("OneHot", since: 9, OneHotImport);
+        Register("Trilu", since: 14, TriluImport);
+        Register("EyeLike", since: 9, EyeLikeImport);
 
         // ---- reductions ----
         foreach (var k in new[] { "Mean", "Sum", "Max", "Min", "L1", "L2", "SumSquare", "LogSum", "LogSumExp", "Prod" })

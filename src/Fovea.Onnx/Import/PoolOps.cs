@@ -34,6 +34,16 @@ public static partial class OnnxOperators
         Array.Fill(bs, 1);
         bs[0] = ys[0]; bs[1] = ys[1];
         var baseIdx = Ops.Mul(Ops.Reshape(Tensor.Arange(ys[0] * ys[1]), bs), (float)plane);
+        if (n.Int("storage_order", 0) != 0)
+        {
+            // column-major within the plane: h*W + w becomes w*H + h
+            if (x.Rank != 4) throw new OnnxUnsupportedException($"{n}: storage_order 1 is supported for 2-D pooling only.");
+            int h = x.Shape[2], w = x.Shape[3];
+            var row = Ops.Floor(Ops.Mul(idx, 1f / w));
+            row = Ops.Floor(Ops.Add(Ops.Div(Ops.Sub(idx, Ops.Mul(row, (float)w)), (float)w), row));   // guard float rounding
+            var col = Ops.Sub(idx, Ops.Mul(row, (float)w));
+            idx = Ops.Add(Ops.Mul(col, (float)h), row);
+        }
         return [y, Ops.Add(idx, baseIdx)];
     }
 

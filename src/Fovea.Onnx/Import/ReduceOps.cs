@@ -28,7 +28,7 @@ public static partial class OnnxOperators
             "SumSquare" => Ops.Sum(Ops.Square(x), axes, keep),
             "LogSum" => Ops.Log(Ops.Sum(x, axes, keep)),
             "LogSumExp" => LogSumExp(x, axes, keep),
-            "Prod" => Ops.Exp(Ops.Sum(Ops.Log(x), axes, keep)),
+            "Prod" => Prod(x, axes, keep),
             _ => throw new OnnxUnsupportedException($"{n}: Reduce{kind} is not supported."),
         });
     };
@@ -50,6 +50,15 @@ public static partial class OnnxOperators
         var dims = new List<int>();
         for (int i = 0; i < x.Rank; i++) if (!axes.Contains(i)) dims.Add(x.Shape[i]);
         return Ops.Reshape(x, [.. dims]);
+    }
+
+    // Product as exp(Σ log|x|) with the sign from the parity of the negative entries (zeros give exp(-inf) = 0).
+    static Tensor Prod(Tensor x, int[] axes, bool keep)
+    {
+        var mag = Ops.Exp(Ops.Sum(Ops.Log(Ops.Abs(x)), axes, keep));
+        var negatives = Ops.Sum(Ops.Lt(x, 0f), axes, keep);
+        var odd = Ops.Sub(negatives, Ops.Mul(Ops.Floor(Ops.Mul(negatives, 0.5f)), 2f));
+        return Ops.Mul(mag, Ops.Sub(1f, Ops.Mul(odd, 2f)));
     }
 
     static Tensor LogSumExp(Tensor x, int[] axes, bool keep)

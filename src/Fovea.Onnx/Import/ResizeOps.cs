@@ -62,12 +62,13 @@ public static partial class OnnxOperators
             else { scale = scales![i]; outSize = (int)Math.Floor(inSize * scale); }
             if (outSize == inSize && scale == 1.0) continue;
             if (outSize < 0) throw new ShapeMismatchException($"{n}: output size {outSize} on axis {a}.");
-            y = mode == "nearest" ? ResizeNearest(y, a, inSize, outSize, scale, ct, nearestMode) : ResizeLinear(y, a, inSize, outSize, scale, ct);
+            double resized = sizes is not null ? outSize : inSize * scale;   // ONNX measures the resized length before flooring
+            y = mode == "nearest" ? ResizeNearest(y, a, inSize, outSize, resized, scale, ct, nearestMode) : ResizeLinear(y, a, inSize, outSize, resized, scale, ct);
         }
         return One(y);
     }
 
-    static double SourceCoord(int o, int inSize, int outSize, double scale, string ct) => ct switch
+    static double SourceCoord(int o, int inSize, double outSize, double scale, string ct) => ct switch
     {
         "half_pixel" => (o + 0.5) / scale - 0.5,
         "half_pixel_symmetric" => inSize / 2.0 * (1 - outSize / (scale * inSize)) + (o + 0.5) / scale - 0.5,
@@ -77,12 +78,12 @@ public static partial class OnnxOperators
         _ => o / scale,   // asymmetric
     };
 
-    static Tensor ResizeNearest(Tensor x, int axis, int inSize, int outSize, double scale, string ct, string nearestMode)
+    static Tensor ResizeNearest(Tensor x, int axis, int inSize, int outSize, double resized, double scale, string ct, string nearestMode)
     {
         var idx = new float[outSize];
         for (int o = 0; o < outSize; o++)
         {
-            double c = SourceCoord(o, inSize, outSize, scale, ct);
+            double c = SourceCoord(o, inSize, resized, scale, ct);
             double r = nearestMode switch
             {
                 "floor" => Math.Floor(c),
@@ -95,14 +96,14 @@ public static partial class OnnxOperators
         return Ops.IndexSelect(x, axis, Tensor.FromArray(idx, outSize));
     }
 
-    static Tensor ResizeLinear(Tensor x, int axis, int inSize, int outSize, double scale, string ct)
+    static Tensor ResizeLinear(Tensor x, int axis, int inSize, int outSize, double resized, double scale, string ct)
     {
         var i0 = new float[outSize];
         var i1 = new float[outSize];
         var w1 = new float[outSize];
         for (int o = 0; o < outSize; o++)
         {
-            double c = Math.Clamp(SourceCoord(o, inSize, outSize, scale, ct), 0, inSize - 1);
+            double c = Math.Clamp(SourceCoord(o, inSize, resized, scale, ct), 0, inSize - 1);
             int lo = (int)Math.Floor(c);
             int hi = Math.Min(lo + 1, inSize - 1);
             i0[o] = lo; i1[o] = hi; w1[o] = (float)(c - lo);
