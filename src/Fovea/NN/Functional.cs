@@ -83,11 +83,50 @@ public static class Functional
     public static Tensor Interpolate(Tensor input, int[]? size = null, float[]? scaleFactor = null, string mode = "nearest", bool? alignCorners = null)
         => Ops.Interpolate(input, size, scaleFactor, mode, alignCorners);
 
+    // ---- normalisation ----
+
+    /// <summary>
+    /// Batch normalisation over axis 1. In training it uses the batch statistics and, when running statistics are
+    /// given, updates them in place (running = (1−momentum)·running + momentum·batch, unbiased variance).
+    /// </summary>
+    public static Tensor BatchNorm(Tensor input, Tensor? runningMean, Tensor? runningVar, Tensor? weight = null, Tensor? bias = null, bool training = false, float momentum = 0.1f, float eps = 1e-5f)
+        => Ops.BatchNorm(input, runningMean, runningVar, weight, bias, training, momentum, eps);
+
+    /// <summary>Normalises over the trailing <paramref name="normalizedShape"/> axes.</summary>
+    public static Tensor LayerNorm(Tensor input, int[] normalizedShape, Tensor? weight = null, Tensor? bias = null, float eps = 1e-5f)
+        => Ops.LayerNorm(input, normalizedShape, weight, bias, eps);
+
+    /// <summary>Normalises over groups of channels (axis 1 split into <paramref name="numGroups"/>).</summary>
+    public static Tensor GroupNorm(Tensor input, int numGroups, Tensor? weight = null, Tensor? bias = null, float eps = 1e-5f)
+        => Ops.GroupNorm(input, numGroups, weight, bias, eps);
+
+    // ---- dropout and embedding ----
+
+    /// <summary>Zeroes each element with probability p and scales the rest by 1/(1−p) when training; identity otherwise.</summary>
+    public static Tensor Dropout(Tensor input, float p = 0.5f, bool training = true, Generator? generator = null)
+        => Ops.Dropout(input, p, training, generator);
+
+    /// <summary>Zeroes whole channels with probability p when training.</summary>
+    public static Tensor Dropout2d(Tensor input, float p = 0.5f, bool training = true, Generator? generator = null)
+        => Ops.Dropout2d(input, p, training, generator);
+
+    /// <summary>Looks up rows of <paramref name="weight"/> [num, dim] at integer <paramref name="indices"/> (held as floats).</summary>
+    public static Tensor Embedding(Tensor indices, Tensor weight, int? paddingIdx = null) => Ops.Embedding(indices, weight, paddingIdx);
+
     // ---- activations ----
 
     public static Tensor Relu(Tensor input) => Ops.Relu(input);
+    public static Tensor Relu6(Tensor input) => Ops.Relu6(input);
+    public static Tensor LeakyRelu(Tensor input, float negativeSlope = 0.01f) => Ops.LeakyRelu(input, negativeSlope);
+    public static Tensor Prelu(Tensor input, Tensor weight) => Ops.Prelu(input, weight);
+    public static Tensor Elu(Tensor input, float alpha = 1f) => Ops.Elu(input, alpha);
+    /// <summary>GELU; <paramref name="approximate"/> is "none" (exact, erf) or "tanh".</summary>
+    public static Tensor Gelu(Tensor input, string approximate = "none") => Ops.Gelu(input, approximate);
+    public static Tensor Silu(Tensor input) => Ops.Silu(input);
     public static Tensor Sigmoid(Tensor input) => Ops.Sigmoid(input);
     public static Tensor Tanh(Tensor input) => Ops.Tanh(input);
+    public static Tensor Hardswish(Tensor input) => Ops.Hardswish(input);
+    public static Tensor Hardsigmoid(Tensor input) => Ops.Hardsigmoid(input);
     public static Tensor Softmax(Tensor input, int dim) => Ops.Softmax(input, dim);
     public static Tensor LogSoftmax(Tensor input, int dim) => Ops.LogSoftmax(input, dim);
 

@@ -12,7 +12,7 @@ public static partial class Ops
     {
         var xc = x.IsContiguous ? x : ContiguousCopy(x);
         var y = Tensor.Empty(x.Shape);
-        f(xc.Storage.AsSpan(xc.Offset, xc.Numel), y.Span);
+        if (y.Numel > 0) f(xc.Storage.AsSpan(xc.Offset, xc.Numel), y.Span);
         return y;
     }
 

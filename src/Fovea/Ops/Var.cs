@@ -19,8 +19,13 @@ public static partial class Ops
     /// <summary>Variance over one axis.</summary>
     public static Tensor Var(Tensor x, int axis, bool keepDim = false, int correction = 1) => Var(x, [axis], keepDim, correction);
 
-    /// <summary>Standard deviation: √Var.</summary>
-    public static Tensor Std(Tensor x, int[] axes, bool keepDim = false, int correction = 1) => Sqrt(Var(x, axes, keepDim, correction));
+    /// <summary>Standard deviation: √Var. Where it is 0 the gradient is taken as 0 (as PyTorch does), not NaN.</summary>
+    public static Tensor Std(Tensor x, int[] axes, bool keepDim = false, int correction = 1)
+    {
+        var v = Var(x, axes, keepDim, correction);
+        var y = SpanUnary(v, System.Numerics.Tensors.TensorPrimitives.Sqrt);
+        return Tape.Record(y, "Std", [v], g => [Where(Ne(y, 0f), Div(Mul(g, 0.5f), y), Tensor.Scalar(0f))]);
+    }
 
     /// <summary>Standard deviation over one axis.</summary>
     public static Tensor Std(Tensor x, int axis, bool keepDim = false, int correction = 1) => Std(x, [axis], keepDim, correction);

@@ -139,7 +139,7 @@ public class ModuleTests
         y.Sum().Backward();
         Assert.NotNull(actGrad);
         // d(sum y)/d(act) = sum over outputs of (W_head · W_2) rows: the same for every sample.
-        var w = Ops.MatMul(net.Head.Weight, ((Linear)net.Features[2]).Weight).Sum(0);
+        var w = net.Head.Weight.MatMul(((Linear)net.Features[2]).Weight).Sum(0);
         for (int n = 0; n < 3; n++)
             for (int j = 0; j < 8; j++) Assert.Equal(w[j], actGrad![n, j], 4);
 

@@ -11,162 +11,160 @@ namespace Fovea.Kernels;
 /// <see cref="DepthwiseConv"/>. Work is split across threads in coarse chunks; every output element is computed by
 /// one thread in a fixed order, so results do not depend on the thread count.
 /// </summary>
-public static class ConvKernel
+public static unsafe class ConvKernel
 {
     // Below this many multiply-adds a call stays on the calling thread.
     const long ParallelMacs = 1 << 20;
+    // Target size (floats) of one im2col block: output positions are tiled so the block stays in L2.
+    const int ColBlockFloats = 1 << 17;
 
     /// <summary>y = conv(x, w) + b. <paramref name="bias"/> may be empty (no bias) or hold OutChannels values.</summary>
-    public static unsafe void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y, in ConvGeometry g)
+    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y, in ConvGeometry g)
     {
         g.CheckLengths("ConvKernel.Forward", x.Length, w.Length, y.Length);
         CheckBias("ConvKernel.Forward", bias, g);
         if (g.OutputLength == 0) return;
         if (g.IsDepthwise2d) { DepthwiseConv.Forward(x, w, bias, y, g); return; }
-        var geo = g;
         fixed (float* px = x, pw = w, pb = bias, py = y)
         {
-            nint ix = (nint)px, iw = (nint)pw, ib = (nint)pb, iy = (nint)py;
-            int hasBias = bias.Length;
-            int workers = Workers(geo.Macs, geo.Batch);
-            if (workers == 1) ForwardChunk(ix, iw, ib, hasBias, iy, geo, 0, geo.Batch);
-            else Parallel.For(0, workers, t =>
-                ForwardChunk(ix, iw, ib, hasBias, iy, geo, Split(geo.Batch, workers, t), Split(geo.Batch, workers, t + 1)));
+            var (outer, inner) = Plan(g.Macs, g.Batch);
+            var job = new ForwardJob(g, px, pw, bias.IsEmpty ? null : pb, py, outer, inner);
+            Parallelism.For(outer, job);
         }
     }
 
-    static unsafe void ForwardChunk(nint px, nint pw, nint pb, int biasLen, nint py, in ConvGeometry g, int n0, int n1)
+    readonly struct ForwardJob(ConvGeometry g, float* x, float* w, float* b, float* y, int chunks, int threads) : Parallelism.IChunk
     {
-        int cg = g.InPerGroup, og = g.OutPerGroup, rows = g.ColRows, p = g.OutSpatial, isp = g.InSpatial;
-        bool pointwise = g.IsPointwise;
-        float[]? buf = pointwise ? null : ArrayPool<float>.Shared.Rent(rows * p);
-        try
+        public void Run(int t)
         {
-            var w = new ReadOnlySpan<float>((float*)pw, (int)g.WeightLength);
-            for (int n = n0; n < n1; n++)
+            int n0 = Split(g.Batch, chunks, t), n1 = Split(g.Batch, chunks, t + 1);
+            int cg = g.InPerGroup, og = g.OutPerGroup, rows = g.ColRows, p = g.OutSpatial, isp = g.InSpatial;
+            bool pointwise = g.IsPointwise;
+            int pb = ColBlock(rows, p);
+            float[]? buf = pointwise ? null : ArrayPool<float>.Shared.Rent(rows * pb);
+            try
             {
-                var xn = new ReadOnlySpan<float>((float*)px + (long)n * g.InChannels * isp, g.InChannels * isp);
-                var yn = new Span<float>((float*)py + (long)n * g.OutChannels * p, g.OutChannels * p);
-                for (int grp = 0; grp < g.Groups; grp++)
-                {
-                    var xg = xn.Slice(grp * cg * isp, cg * isp);
-                    ReadOnlySpan<float> col;
-                    if (pointwise) col = xg;
-                    else
-                    {
-                        Im2Col.Unfold(xg, buf, g, 0, rows);
-                        col = buf.AsSpan(0, rows * p);
-                    }
-                    Gemm.Sgemm(false, false, og, p, rows, 1f, w.Slice(grp * og * rows, og * rows), rows, col, p, 0f, yn.Slice(grp * og * p, og * p), p);
-                }
-                if (biasLen > 0) AddBias(yn, new ReadOnlySpan<float>((float*)pb, biasLen), 1, g.OutChannels, p);
+                fixed (float* col = buf)
+                    for (int n = n0; n < n1; n++)
+                        for (int grp = 0; grp < g.Groups; grp++)
+                        {
+                            float* xg = x + ((long)n * g.InChannels + grp * cg) * isp;
+                            float* yg = y + ((long)n * g.OutChannels + grp * og) * p;
+                            float* wg = w + (long)grp * og * rows;
+                            float* bg = b == null ? null : b + grp * og;
+                            if (pointwise) { Mm(false, false, og, p, rows, wg, rows, xg, p, 0f, yg, p, bg, threads); continue; }
+                            var xs = new ReadOnlySpan<float>(xg, cg * isp);
+                            for (int p0 = 0; p0 < p; p0 += pb)
+                            {
+                                int p1 = Math.Min(p, p0 + pb);
+                                Im2Col.Unfold(xs, buf, g, 0, rows, p0, p1);
+                                Mm(false, false, og, p1 - p0, rows, wg, rows, col, p1 - p0, 0f, yg + p0, p, bg, threads);
+                            }
+                        }
             }
+            finally { if (buf != null) ArrayPool<float>.Shared.Return(buf); }
         }
-        finally { if (buf != null) ArrayPool<float>.Shared.Return(buf); }
     }
 
     /// <summary>dx = d(sum(conv(x, w) · dy))/dx: per group Wᵀ·dY, folded back by col2im. Overwrites dx.</summary>
-    public static unsafe void BackwardInput(ReadOnlySpan<float> dy, ReadOnlySpan<float> w, Span<float> dx, in ConvGeometry g)
+    public static void BackwardInput(ReadOnlySpan<float> dy, ReadOnlySpan<float> w, Span<float> dx, in ConvGeometry g)
     {
         g.CheckLengths("ConvKernel.BackwardInput", dx.Length, w.Length, dy.Length);
         if (g.InputLength == 0) return;
         if (g.OutputLength == 0) { dx[..(int)g.InputLength].Clear(); return; }
         if (g.IsDepthwise2d) { DepthwiseConv.BackwardInput(dy, w, dx, g); return; }
-        var geo = g;
         fixed (float* pdy = dy, pw = w, pdx = dx)
         {
-            nint idy = (nint)pdy, iw = (nint)pw, idx = (nint)pdx;
-            int workers = Workers(geo.Macs, geo.Batch);
-            if (workers == 1) BackwardInputChunk(idy, iw, idx, geo, 0, geo.Batch);
-            else Parallel.For(0, workers, t =>
-                BackwardInputChunk(idy, iw, idx, geo, Split(geo.Batch, workers, t), Split(geo.Batch, workers, t + 1)));
+            var (outer, inner) = Plan(g.Macs, g.Batch);
+            Parallelism.For(outer, new BackwardInputJob(g, pdy, pw, pdx, outer, inner));
         }
     }
 
-    static unsafe void BackwardInputChunk(nint pdy, nint pw, nint pdx, in ConvGeometry g, int n0, int n1)
+    readonly struct BackwardInputJob(ConvGeometry g, float* dy, float* w, float* dx, int chunks, int threads) : Parallelism.IChunk
     {
-        int cg = g.InPerGroup, og = g.OutPerGroup, rows = g.ColRows, p = g.OutSpatial, isp = g.InSpatial;
-        bool pointwise = g.IsPointwise;
-        float[]? buf = pointwise ? null : ArrayPool<float>.Shared.Rent(rows * p);
-        try
+        public void Run(int t)
         {
-            var w = new ReadOnlySpan<float>((float*)pw, (int)g.WeightLength);
-            for (int n = n0; n < n1; n++)
+            int n0 = Split(g.Batch, chunks, t), n1 = Split(g.Batch, chunks, t + 1);
+            int cg = g.InPerGroup, og = g.OutPerGroup, rows = g.ColRows, p = g.OutSpatial, isp = g.InSpatial;
+            bool pointwise = g.IsPointwise;
+            int pb = ColBlock(rows, p);
+            float[]? buf = pointwise ? null : ArrayPool<float>.Shared.Rent(rows * pb);
+            try
             {
-                var dyn = new ReadOnlySpan<float>((float*)pdy + (long)n * g.OutChannels * p, g.OutChannels * p);
-                var dxn = new Span<float>((float*)pdx + (long)n * g.InChannels * isp, g.InChannels * isp);
-                for (int grp = 0; grp < g.Groups; grp++)
-                {
-                    var wg = w.Slice(grp * og * rows, og * rows);
-                    var dyg = dyn.Slice(grp * og * p, og * p);
-                    var dxg = dxn.Slice(grp * cg * isp, cg * isp);
-                    if (pointwise)
-                    {
-                        Gemm.Sgemm(true, false, rows, p, og, 1f, wg, rows, dyg, p, 0f, dxg, p);
-                        continue;
-                    }
-                    var col = buf.AsSpan(0, rows * p);
-                    Gemm.Sgemm(true, false, rows, p, og, 1f, wg, rows, dyg, p, 0f, col, p);
-                    dxg.Clear();
-                    Im2Col.Fold(col, dxg, g);
-                }
+                fixed (float* col = buf)
+                    for (int n = n0; n < n1; n++)
+                        for (int grp = 0; grp < g.Groups; grp++)
+                        {
+                            float* wg = w + (long)grp * og * rows;
+                            float* dyg = dy + ((long)n * g.OutChannels + grp * og) * p;
+                            float* dxg = dx + ((long)n * g.InChannels + grp * cg) * isp;
+                            if (pointwise) { Mm(true, false, rows, p, og, wg, rows, dyg, p, 0f, dxg, p, null, threads); continue; }
+                            var dxs = new Span<float>(dxg, cg * isp);
+                            dxs.Clear();
+                            for (int p0 = 0; p0 < p; p0 += pb)
+                            {
+                                int p1 = Math.Min(p, p0 + pb);
+                                Mm(true, false, rows, p1 - p0, og, wg, rows, dyg + p0, p, 0f, col, p1 - p0, null, threads);
+                                Im2Col.Fold(buf, dxs, g, p0, p1);
+                            }
+                        }
             }
+            finally { if (buf != null) ArrayPool<float>.Shared.Return(buf); }
         }
-        finally { if (buf != null) ArrayPool<float>.Shared.Return(buf); }
     }
 
     /// <summary>
     /// dw = d(sum(conv(x, w) · dy))/dw = Σ over the batch of dY·colᵀ, per group. Overwrites dw. Threads split the
     /// columns of dW (the im2col rows), so each element is summed over the batch by one thread in batch order.
     /// </summary>
-    public static unsafe void BackwardWeight(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, Span<float> dw, in ConvGeometry g)
+    public static void BackwardWeight(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, Span<float> dw, in ConvGeometry g)
     {
         g.CheckLengths("ConvKernel.BackwardWeight", x.Length, dw.Length, dy.Length);
         if (g.WeightLength == 0) return;
         if (g.OutputLength == 0) { dw[..(int)g.WeightLength].Clear(); return; }
         if (g.IsDepthwise2d) { DepthwiseConv.BackwardWeight(dy, x, dw, g); return; }
-        var geo = g;
         fixed (float* pdy = dy, px = x, pdw = dw)
         {
-            nint idy = (nint)pdy, ix = (nint)px, idw = (nint)pdw;
-            int rows = geo.ColRows;
-            int workers = Workers(geo.Macs, rows / 16);
-            if (workers == 1) BackwardWeightChunk(idy, ix, idw, geo, 0, rows);
-            else Parallel.For(0, workers, t =>
-                BackwardWeightChunk(idy, ix, idw, geo, Split(rows, workers, t), Split(rows, workers, t + 1)));
+            var (outer, inner) = Plan(g.Macs, g.ColRows / 32);
+            Parallelism.For(outer, new BackwardWeightJob(g, pdy, px, pdw, outer, inner));
         }
     }
 
-    static unsafe void BackwardWeightChunk(nint pdy, nint px, nint pdw, in ConvGeometry g, int r0, int r1)
+    readonly struct BackwardWeightJob(ConvGeometry g, float* dy, float* x, float* dw, int chunks, int threads) : Parallelism.IChunk
     {
-        if (r0 >= r1) return;
-        int cg = g.InPerGroup, og = g.OutPerGroup, rows = g.ColRows, p = g.OutSpatial, isp = g.InSpatial;
-        int nr = r1 - r0;
-        bool pointwise = g.IsPointwise;
-        float[]? buf = pointwise ? null : ArrayPool<float>.Shared.Rent(nr * p);
-        try
+        public void Run(int t)
         {
-            var dw = new Span<float>((float*)pdw, (int)g.WeightLength);
-            for (int grp = 0; grp < g.Groups; grp++)
+            int rows = g.ColRows;
+            int r0 = Split(rows, chunks, t), r1 = Split(rows, chunks, t + 1), nr = r1 - r0;
+            if (nr <= 0) return;
+            int cg = g.InPerGroup, og = g.OutPerGroup, p = g.OutSpatial, isp = g.InSpatial;
+            bool pointwise = g.IsPointwise;
+            int pb = ColBlock(rows, p);      // from all rows, so the summation order does not depend on the split
+            float[]? buf = pointwise ? null : ArrayPool<float>.Shared.Rent(nr * pb);
+            try
             {
-                var dwg = dw.Slice(grp * og * rows + r0, (og - 1) * rows + nr);
-                for (int o = 0; o < og; o++) dwg.Slice(o * rows, nr).Clear();
-                for (int n = 0; n < g.Batch; n++)
-                {
-                    var dyg = new ReadOnlySpan<float>((float*)pdy + ((long)n * g.OutChannels + grp * og) * p, og * p);
-                    var xg = new ReadOnlySpan<float>((float*)px + ((long)n * g.InChannels + grp * cg) * isp, cg * isp);
-                    ReadOnlySpan<float> col;
-                    if (pointwise) col = xg.Slice(r0 * p, nr * p);
-                    else
+                fixed (float* col = buf)
+                    for (int grp = 0; grp < g.Groups; grp++)
                     {
-                        Im2Col.Unfold(xg, buf, g, r0, r1);
-                        col = buf.AsSpan(0, nr * p);
+                        float* dwg = dw + (long)grp * og * rows + r0;
+                        for (int o = 0; o < og; o++) new Span<float>(dwg + (long)o * rows, nr).Clear();
+                        for (int n = 0; n < g.Batch; n++)
+                        {
+                            float* dyg = dy + ((long)n * g.OutChannels + grp * og) * p;
+                            float* xg = x + ((long)n * g.InChannels + grp * cg) * isp;
+                            if (pointwise) { Mm(false, true, og, nr, p, dyg, p, xg + (long)r0 * p, p, 1f, dwg, rows, null, threads); continue; }
+                            var xs = new ReadOnlySpan<float>(xg, cg * isp);
+                            for (int p0 = 0; p0 < p; p0 += pb)
+                            {
+                                int p1 = Math.Min(p, p0 + pb);
+                                Im2Col.Unfold(xs, buf, g, r0, r1, p0, p1);
+                                Mm(false, true, og, nr, p1 - p0, dyg + p0, p, col, p1 - p0, 1f, dwg, rows, null, threads);
+                            }
+                        }
                     }
-                    Gemm.Sgemm(false, true, og, nr, p, 1f, dyg, p, col, p, 1f, dwg, rows);
-                }
             }
+            finally { if (buf != null) ArrayPool<float>.Shared.Return(buf); }
         }
-        finally { if (buf != null) ArrayPool<float>.Shared.Return(buf); }
     }
 
     /// <summary>db[o] = Σ over batch and positions of dy[n, o, ...]. Overwrites db.</summary>
@@ -201,11 +199,40 @@ public static class ConvKernel
             throw new ArgumentException($"{op}: bias has {bias.Length} values, expected {g.OutChannels}.");
     }
 
-    /// <summary>How many threads to use for <paramref name="macs"/> multiply-adds over <paramref name="items"/> independent items.</summary>
+    // C = op(A)·op(B) + beta·C (+ bias per row) on `threads` threads.
+    static void Mm(bool ta, bool tb, int m, int n, int k, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, float* biasRow, int threads)
+    {
+        if (m == 0 || n == 0) return;
+        Gemm.Execute(new Gemm.Args(ta, tb, m, n, k, 1f, a, lda, b, ldb, beta, c, ldc, biasRow, null, GemmActivation.None), Gemm.Selected, threads);
+    }
+
+    /// <summary>Output positions per im2col block: all of them when the matrix is small, else a multiple of 32 keeping rows·block near <see cref="ColBlockFloats"/>.</summary>
+    internal static int ColBlock(int rows, int positions)
+    {
+        if ((long)rows * positions <= ColBlockFloats) return Math.Max(positions, 1);
+        int b = Math.Max(128, ColBlockFloats / Math.Max(rows, 1) / 32 * 32);
+        // Balance the blocks so the last one is not a sliver.
+        int count = (positions + b - 1) / b;
+        return (positions + count - 1) / count;
+    }
+
+    /// <summary>
+    /// How to spend <see cref="Parallelism.MaxThreads"/> on <paramref name="macs"/> multiply-adds over <paramref name="items"/>
+    /// independent items: split the items (outer) when they divide well, else let GEMM split each product (inner).
+    /// </summary>
+    internal static (int outer, int inner) Plan(long macs, int items)
+    {
+        int t = Parallelism.MaxThreads;
+        if (macs < ParallelMacs || t == 1) return (1, 1);
+        if (items >= t && (items % t == 0 || items >= 4 * t)) return (t, 1);
+        return (1, t);
+    }
+
+    /// <summary>How many threads to use for <paramref name="macs"/> multiply-adds over <paramref name="items"/> independent items (no inner split).</summary>
     internal static int Workers(long macs, int items)
     {
         if (macs < ParallelMacs || items < 2) return 1;
-        return Math.Max(1, Math.Min(items, Environment.ProcessorCount));
+        return Math.Max(1, Math.Min(items, Parallelism.MaxThreads));
     }
 
     /// <summary>Start of chunk <paramref name="t"/> of <paramref name="parts"/> over [0, count).</summary>
