@@ -29,6 +29,33 @@ internal static class GradientUtil
         }
     }
 
+    /// <summary>
+    /// The gradient of the scalar <c>fn(leaf)</c> with respect to a fresh leaf holding <paramref name="value"/>;
+    /// parameter gradients of <paramref name="model"/> are restored afterwards. Also returns fn's value.
+    /// </summary>
+    public static (Tensor Grad, float Value) Gradient(Module model, Tensor value, Func<Tensor, Tensor> fn)
+    {
+        if (!Autograd.IsEnabled) throw new InvalidOperationException("Input gradients need autograd; do not call inside Autograd.NoGrad().");
+        var ps = model.Parameters().ToArray();
+        var saved = new Tensor?[ps.Length];
+        for (int i = 0; i < ps.Length; i++) saved[i] = ps[i].Grad;
+        try
+        {
+            var leaf = value.Detach().Contiguous().Clone().RequiresGrad_();
+            var obj = fn(leaf);
+            float v = obj.Item();
+            obj.Backward();
+            return (leaf.Grad ?? Tensor.ZerosLike(leaf), v);
+        }
+        finally
+        {
+            for (int i = 0; i < ps.Length; i++) ps[i].Grad = saved[i];
+        }
+    }
+
+    /// <summary>Cross-entropy summed over the batch (so each sample's gradient does not depend on the batch size).</summary>
+    public static Tensor CrossEntropySum(Tensor logits, Tensor targets) => -(logits.LogSoftmax(1) * targets.OneHot(logits.Shape[1])).Sum();
+
     /// <summary>The sum over the batch of each sample's logit for its target class (a scalar).</summary>
     public static Tensor TargetScore(Tensor logits, Tensor targets) => (logits * targets.OneHot(logits.Shape[1])).Sum();
 
