@@ -108,7 +108,8 @@ public static class ExplainPlots
     }
 
     /// <summary>
-    /// A panel: one row per image (its title, e.g. the class and probability, under the input in the first column),
+    /// A panel: one row per image (its title, e.g. the class and probability, under the input in the first column;
+    /// a '\n' starts a second line),
     /// one column per method (titled) holding the heat map blended over the image. <paramref name="images"/> is
     /// [N,C,H,W] in [0, 1]; each method's attribution is [N,C′,H,W].
     /// </summary>
@@ -128,7 +129,7 @@ public static class ExplainPlots
             if (a.Rank != 4 || a.Shape[0] != n || a.Shape[2] != h || a.Shape[3] != w)
                 throw new ShapeMismatchException($"ExplainPlots.Panel: attribution '{name}' must be [{n},C,{h},{w}], got {a.Shape}.");
 
-        const int pad = 6, header = 24, caption = 20;
+        const int pad = 6, header = 24, caption = 34;
         int top = title is null ? 0 : 30;
         int cols = methods.Count + 1;
         int cellW = cellSize + 2 * pad, cellH = cellSize + caption + 2 * pad;
@@ -172,7 +173,9 @@ public static class ExplainPlots
                 float x0 = col * cellW + pad;
                 canvas.DrawImage(skImg, SKRect.Create(x0 + (cellSize - dw) / 2, y0 + (cellSize - dh) / 2, dw, dh), sampling);
             }
-            canvas.DrawText(Fit(imageTitles[i], font, cellW - 4), cellW / 2f, y0 + cellSize + 15, SKTextAlign.Center, font, paint);
+            var lines = imageTitles[i].Split('\n');
+            for (int l = 0; l < Math.Min(lines.Length, 2); l++)
+                canvas.DrawText(Fit(lines[l], font, cellW - 4), cellW / 2f, y0 + cellSize + 15 + 14 * l, SKTextAlign.Center, font, paint);
         }
         using var png = surface.Snapshot().Encode(SKEncodedImageFormat.Png, 100);
         using var f = File.Create(path);
