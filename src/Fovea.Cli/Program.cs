@@ -1,3 +1,1 @@
-using Spectre.Console.Cli;
-var app = new CommandApp();
-return app.Run(args);
+return Fovea.Cli.FoveaApp.Run(args);

@@ -100,6 +100,19 @@ public static class Functional
     public static Tensor GroupNorm(Tensor input, int numGroups, Tensor? weight = null, Tensor? bias = null, float eps = 1e-5f)
         => Ops.GroupNorm(input, numGroups, weight, bias, eps);
 
+    // ---- dropout and embedding ----
+
+    /// <summary>Zeroes each element with probability p and scales the rest by 1/(1−p) when training; identity otherwise.</summary>
+    public static Tensor Dropout(Tensor input, float p = 0.5f, bool training = true, Generator? generator = null)
+        => Ops.Dropout(input, p, training, generator);
+
+    /// <summary>Zeroes whole channels with probability p when training.</summary>
+    public static Tensor Dropout2d(Tensor input, float p = 0.5f, bool training = true, Generator? generator = null)
+        => Ops.Dropout2d(input, p, training, generator);
+
+    /// <summary>Looks up rows of <paramref name="weight"/> [num, dim] at integer <paramref name="indices"/> (held as floats).</summary>
+    public static Tensor Embedding(Tensor indices, Tensor weight, int? paddingIdx = null) => Ops.Embedding(indices, weight, paddingIdx);
+
     // ---- activations ----
 
     public static Tensor Relu(Tensor input) => Ops.Relu(input);

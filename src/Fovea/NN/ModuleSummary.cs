@@ -17,7 +17,7 @@ internal static class ModuleSummary
         bool training = model.IsTraining;
         foreach (var (name, m) in model.NamedModules())
         {
-            if (m.HasChildren) continue;
+            if (m.HasChildren && !m.OwnParameters().Any()) continue;   // containers: their children have the rows
             long own = m.OwnParameters().Sum(p => (long)p.Value.Numel);
             string n = name.Length == 0 ? "(model)" : name;
             handles.Add(m.RegisterForwardHook((mod, x, y) => rows.Add(new Row(n, mod.TypeName, y.Shape, own, mod.MultiplyAdds(x, y)))));
@@ -64,11 +64,19 @@ internal static class ModuleSummary
         sb.AppendLine($"Buffers (not learned): {N(buffers)}");
         sb.AppendLine($"Total mult-adds: {N(macs)} ({Human(macs)})");
         sb.AppendLine($"Output shape: {outShape}");
-        sb.Append($"Parameter size: {(total * 4) / (1024.0 * 1024.0):0.00} MB (float32)");
+        sb.Append($"Parameter size: {Bytes(total * 4)} (float32)");
         return sb.ToString();
     }
 
     static string N(long v) => v.ToString("#,0", CultureInfo.InvariantCulture);
+
+    static string Bytes(long b) => b switch
+    {
+        >= 1L << 30 => (b / (double)(1L << 30)).ToString("0.00", CultureInfo.InvariantCulture) + " GiB",
+        >= 1L << 20 => (b / (double)(1L << 20)).ToString("0.00", CultureInfo.InvariantCulture) + " MiB",
+        >= 1L << 10 => (b / 1024.0).ToString("0.00", CultureInfo.InvariantCulture) + " KiB",
+        _ => b.ToString(CultureInfo.InvariantCulture) + " B",
+    };
 
     static string Human(long v) => v switch
     {

@@ -50,6 +50,8 @@ public class ConvKernelTests
     [InlineData(3, 16, 24, 20, 3, 1, 1, 1, 1)]     // im2col, threaded over the batch
     [InlineData(3, 16, 24, 21, 5, 2, 2, 1, 1)]
     [InlineData(2, 24, 24, 17, 3, 1, 2, 2, 3)]     // grouped, dilated
+    [InlineData(2, 32, 16, 30, 3, 1, 1, 1, 1)]     // output positions tiled in two blocks per sample
+    [InlineData(2, 8, 8, 45, 5, 1, 3, 2, 2)]       // tiled, grouped, dilated, odd width
     [InlineData(3, 32, 16, 20, 1, 1, 0, 1, 1)]     // pointwise: GEMM on NCHW
     [InlineData(1, 32, 16, 40, 1, 2, 0, 1, 1)]     // 1x1 with stride: im2col
     [InlineData(3, 24, 24, 37, 3, 1, 1, 1, 24)]    // depthwise, vector rows with a tail
