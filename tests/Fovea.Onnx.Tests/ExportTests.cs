@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using Fovea.NN;
 using Fovea.Vision.Models;
 using Microsoft.ML.OnnxRuntime;
