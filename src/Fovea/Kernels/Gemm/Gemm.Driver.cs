@@ -38,7 +38,7 @@ public static unsafe partial class Gemm
 
     // Block sizes (upper bounds; rounded to whole tiles and balanced per call). Tuned on Zen 5 (48 KB L1d, 1 MB L2):
     // see bench/NOTES.md. Internal and settable for the tuning harness only.
-    internal static int Mc = 336, Kc = 256, Nc = 2048;
+    internal static int Mc = 336, Kc = 384, Nc = 1024;
 
     /// <summary>Below this many flops (2mnk) a call stays on the calling thread.</summary>
     internal const double ParallelMinFlops = 8e6;
