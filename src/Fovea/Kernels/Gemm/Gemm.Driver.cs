@@ -9,14 +9,14 @@ namespace Fovea.Kernels;
 public static unsafe partial class Gemm
 {
     /// <summary>A register-tiled micro-kernel: C[0..MR, 0..NR] (row stride ldc) = alpha·Σ_p a[p]ᵀ·b[p] + beta·C, where
-    /// a is a packed MR-tall strip (kc steps of MR values) and b a packed NR-wide strip (kc steps of NR values).
-    /// beta = 0 must not read C.</summary>
+    /// a is a packed MR-tall strip (kc steps of MR values) and b an NR-wide strip whose k steps are ldb floats apart
+    /// (NR when packed, B's row stride when read in place). beta = 0 must not read C.</summary>
     internal interface IGemmKernel
     {
         static abstract int MR { get; }
         static abstract int NR { get; }
         static abstract bool IsSupported { get; }
-        static abstract void Tile(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta);
+        static abstract void Tile(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta);
     }
 
     internal enum KernelKind { Scalar, V128, V256, V512, V512x6x64, V512x8x48 }
@@ -27,6 +27,21 @@ public static unsafe partial class Gemm
         : Vector256.IsHardwareAccelerated ? KernelKind.V256
         : Vector128.IsHardwareAccelerated ? KernelKind.V128
         : KernelKind.Scalar;
+
+    /// <summary>
+    /// The micro-kernel for an m×n product. With AVX-512 the three tile shapes run at about the same speed on large
+    /// squares, but edge tiles (computed in full, then merged) cost up to one tile row or column: the shape that pads C
+    /// least wins, ties going to 6×64, then 14×32 (bench/NOTES.md). Every shape sums each element of C in the same
+    /// order, so the choice never changes a result.
+    /// </summary>
+    internal static KernelKind Choose(int m, int n)
+    {
+        if (Selected != KernelKind.V512) return Selected;
+        long a6 = Padded(m, n, 6, 64), a14 = Padded(m, n, 14, 32), a8 = Padded(m, n, 8, 48);
+        return a6 <= a14 && a6 <= a8 ? KernelKind.V512x6x64 : a14 <= a8 ? KernelKind.V512 : KernelKind.V512x8x48;
+
+        static long Padded(int m, int n, int mr, int nr) => (long)((m + mr - 1) / mr * mr) * ((n + nr - 1) / nr * nr);
+    }
 
     internal static bool IsSupported(KernelKind kind) => kind switch
     {
@@ -39,6 +54,10 @@ public static unsafe partial class Gemm
     // Block sizes (upper bounds; rounded to whole tiles and balanced per call). Tuned on Zen 5 (48 KB L1d, 1 MB L2):
     // see bench/NOTES.md. Internal and settable for the tuning harness only.
     internal static int Mc = 336, Kc = 384, Nc = 1024;
+
+    /// <summary>Whether a row-major B is read in place (not packed) when the rows of C fit one row block: each B strip
+    /// is then used by one pass only, and packing it would cost a full extra copy of B (see bench/NOTES.md).</summary>
+    internal static bool DirectB = true;
 
     /// <summary>Below this many flops (2mnk) a call stays on the calling thread.</summary>
     internal const double ParallelMinFlops = 8e6;
@@ -150,15 +169,16 @@ public static unsafe partial class Gemm
         float* bufA = PackBuffer(ref packA, mc * kc);
         float* bufB = PackBuffer(ref packB, kc * nc);
         float* tmp = stackalloc float[MR * NR];
-        nint ldc = p.Ldc;
+        nint ldc = p.Ldc, ldb = p.Ldb;
         bool epilogue = p.HasEpilogue;
+        bool directB = DirectB && !p.TransB && i1 - i0 <= mc;
         for (int jc = j0; jc < j1; jc += nc)
         {
             int nb = Math.Min(nc, j1 - jc);
             for (int pc = 0; pc < p.K; pc += kc)
             {
                 int kb = Math.Min(kc, p.K - pc);
-                PackB<K>(p, pc, kb, jc, nb, bufB);
+                if (!directB) PackB<K>(p, pc, kb, jc, nb, bufB);
                 float beta = pc == 0 ? p.Beta : 1f;
                 bool last = pc + kb == p.K;
                 for (int ic = i0; ic < i1; ic += mc)
@@ -169,15 +189,21 @@ public static unsafe partial class Gemm
                     {
                         int nr = Math.Min(NR, nb - jr);
                         float* bp = bufB + (nint)jr * kb;
+                        nint bStep = NR;
+                        if (directB)
+                        {
+                            if (nr == NR) { bp = p.B + pc * ldb + jc + jr; bStep = ldb; }
+                            else { bp = bufB; PackB<K>(p, pc, kb, jc + jr, nr, bufB); } // edge strip: zero-padded copy
+                        }
                         for (int ir = 0; ir < mb; ir += MR)
                         {
                             int mr = Math.Min(MR, mb - ir);
                             float* ap = bufA + (nint)ir * kb;
                             float* cp = p.C + (nint)(ic + ir) * ldc + jc + jr;
-                            if (mr == MR && nr == NR) K.Tile(kb, ap, bp, cp, ldc, p.Alpha, beta);
+                            if (mr == MR && nr == NR) K.Tile(kb, ap, bp, bStep, cp, ldc, p.Alpha, beta);
                             else
                             {
-                                K.Tile(kb, ap, bp, tmp, NR, 1f, 0f);
+                                K.Tile(kb, ap, bp, bStep, tmp, NR, 1f, 0f);
                                 Merge(tmp, NR, cp, ldc, mr, nr, p.Alpha, beta);
                             }
                             if (last && epilogue) Epilogue(p, cp, ic + ir, jc + jr, mr, nr);
@@ -284,14 +310,15 @@ public static unsafe partial class Gemm
         }
     }
 
-    /// <summary>C[0..mr, 0..nr] = alpha·t + beta·C for an edge tile computed into scratch t (beta = 0: C not read).</summary>
+    /// <summary>C[0..mr, 0..nr] = alpha·t + beta·C for an edge tile computed into scratch t (beta = 0: C not read), rounded
+    /// exactly as the micro-kernels' own store, so an element's value does not depend on whether its tile was an edge.</summary>
     static void Merge(float* t, int ldt, float* c, nint ldc, int mr, int nr, float alpha, float beta)
     {
         for (int r = 0; r < mr; r++)
         {
             float* tr = t + r * ldt, cr = c + r * ldc;
             if (beta == 0) for (int j = 0; j < nr; j++) cr[j] = alpha * tr[j];
-            else for (int j = 0; j < nr; j++) cr[j] = alpha * tr[j] + beta * cr[j];
+            else for (int j = 0; j < nr; j++) cr[j] = float.MultiplyAddEstimate(alpha, tr[j], beta * cr[j]); // as the vector store
         }
     }
 
