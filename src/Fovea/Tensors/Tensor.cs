@@ -49,6 +49,7 @@ public sealed partial class Tensor
     {
         get
         {
+            if (Numel == 0) return true; // nothing to lay out (Span is then empty)
             int expected = 1;
             var d = _shape.Dims;
             for (int i = d.Length - 1; i >= 0; i--)

@@ -1,6 +1,6 @@
 using Fovea.Tests.Reference;
 
-namespace Fovea.Tests.Autograd;
+namespace Fovea.Tests.AutogradTests;
 
 public class AutogradTests
 {
@@ -49,7 +49,7 @@ public class AutogradTests
     public void NoGradRecordsNothingAndDetachCuts()
     {
         var x = Tensor.FromArray([2f]).RequiresGrad_();
-        using (Fovea.Autograd.NoGrad())
+        using (Autograd.NoGrad())
         {
             var y = x * x;
             Assert.False(y.RequiresGrad);

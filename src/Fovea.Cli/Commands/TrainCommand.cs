@@ -1,0 +1,286 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Fovea.Data;
+using Fovea.Data.Transforms;
+using Fovea.Imaging;
+using Fovea.NN;
+using Fovea.Optim;
+using Fovea.Training;
+using Fovea.Vision.Models;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Fovea.Cli.Commands;
+
+/// <summary><c>fovea train</c>: the main job — train a zoo CNN, evaluate it on the test set, write the run folder.</summary>
+public sealed class TrainCommand : Command<TrainCommand.Settings>
+{
+    public sealed class Settings : CommonSettings
+    {
+        [CommandOption("--model <NAME>")][Description("Zoo model (see `fovea models`). Default: cnn-bn.")]
+        public string Model { get; set; } = "cnn-bn";
+        [CommandOption("--dataset <NAME>")][Description("fashion-mnist (default), mnist, cifar10, cifar100, folder.")]
+        public string? Dataset { get; set; }
+        [CommandOption("--data <DIR>")][Description("Data folder. Without it, fashion-mnist uses the embedded subset.")]
+        public string? Data { get; set; }
+        [CommandOption("--epochs <N>")][Description("Epochs (default 8).")]
+        public int Epochs { get; set; } = 8;
+        [CommandOption("--batch-size <B>")][Description("Mini-batch size (default 128).")]
+        public int BatchSize { get; set; } = 128;
+        [CommandOption("--lr <X>")][Description("Peak learning rate (default: 1e-3 for adam/adamw, 0.05 for sgd).")]
+        public float? Lr { get; set; }
+        [CommandOption("--optimizer <NAME>")][Description("sgd (momentum 0.9, Nesterov), adam (default), adamw.")]
+        public string Optimizer { get; set; } = "adam";
+        [CommandOption("--weight-decay <X>")][Description("Weight decay (default: 5e-4 for sgd, 0 for adam, 0.05 for adamw).")]
+        public float? WeightDecay { get; set; }
+        [CommandOption("--schedule <NAME>")][Description("none, cosine (default), step (x0.1 at 50% and 75%), onecycle.")]
+        public string Schedule { get; set; } = "cosine";
+        [CommandOption("--warmup <N>")][Description("Linear warm-up epochs before the schedule (default 0).")]
+        public int Warmup { get; set; }
+        [CommandOption("--augment <LIST>")][Description("Comma-separated: crop, flip, affine, erasing (default none).")]
+        public string? Augment { get; set; }
+        [CommandOption("--label-smoothing <X>")][Description("Cross-entropy label smoothing (default 0).")]
+        public float LabelSmoothing { get; set; }
+        [CommandOption("--val-split <F>")][Description("Hold out this fraction of the training set for validation and best-model selection (default 0: the test set is only monitored).")]
+        public double ValSplit { get; set; }
+        [CommandOption("--patience <N>")][Description("Early stopping: epochs without validation improvement (needs --val-split).")]
+        public int? Patience { get; set; }
+        [CommandOption("--clip-grad <X>")][Description("Clip the global gradient norm to X.")]
+        public float? ClipGrad { get; set; }
+        [CommandOption("--seed <S>")][Description("Seed for initialisation, data order, augmentation and dropout (default 1).")]
+        public int Seed { get; set; } = 1;
+        [CommandOption("--out <DIR>")][Description("Run folder (default runs/MODEL).")]
+        public string? Out { get; set; }
+        [CommandOption("--resume")][Description("Continue the run in --out exactly where it stopped (its last.ckpt).")]
+        public bool Resume { get; set; }
+        [CommandOption("--limit <N>")][Description("Use only the first N training images (quick checks).")]
+        public int? Limit { get; set; }
+
+        public override ValidationResult Validate()
+        {
+            if (Epochs < 1) return ValidationResult.Error($"--epochs must be at least 1, got {Epochs}.");
+            if (BatchSize < 1) return ValidationResult.Error($"--batch-size must be at least 1, got {BatchSize}.");
+            if (Lr is <= 0 or float.NaN) return ValidationResult.Error($"--lr must be positive, got {Lr}.");
+            if (ValSplit is < 0 or >= 1) return ValidationResult.Error($"--val-split must be in [0, 1), got {ValSplit}.");
+            if (Warmup < 0 || Warmup >= Epochs && Warmup > 0) return ValidationResult.Error($"--warmup must be in [0, epochs), got {Warmup}.");
+            if (!ModelZoo.Descriptions.ContainsKey(Model)) return ValidationResult.Error($"Unknown model '{Model}'. Known: {string.Join(", ", ModelZoo.Names)}.");
+            return ValidationResult.Success();
+        }
+    }
+
+    public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
+    {
+        s.ApplyThreads();
+        var clock = Stopwatch.StartNew();
+        var src = DataSources.Resolve(s.Dataset, s.Data);
+        Dataset trainSet = src.Train, testSet = src.Test;
+        if (s.Limit is int lim)
+        {
+            if (lim <= 0) throw new UsageException($"--limit must be positive, got {lim}.");
+            trainSet = trainSet.Select([.. Enumerable.Range(0, Math.Min(lim, trainSet.Count))]);
+        }
+        Dataset? valSet = null;
+        if (s.ValSplit > 0) (trainSet, valSet) = trainSet.Split(s.ValSplit, s.Seed, stratify: true);
+
+        var shape = trainSet.SampleShape;
+        int channels = shape.Rank == 3 ? shape[0] : 1, size = shape[^1];
+        var classNames = src.Train.ClassNames.Count > 0 ? src.Train.ClassNames.ToArray() : [.. Enumerable.Range(0, src.Train.NumClasses).Select(i => i.ToString())];
+        var spec = new ModelSpec(s.Model, channels, size, classNames, src.Mean, src.Std);
+
+        var evalTransforms = new Transform[] { new Normalize(src.Mean, src.Std) };
+        var trainLoader = new DataLoader(trainSet, s.BatchSize, shuffle: true, generator: new Generator(s.Seed + 1), dropLast: false,
+            transforms: TrainTransforms(s.Augment, src, size));
+        var monitorLoader = new DataLoader(valSet ?? testSet, 256, transforms: evalTransforms);
+
+        Generator.ManualSeed(s.Seed + 2);       // dropout masks
+        var model = spec.Build(new Generator(s.Seed));
+        var optimizer = MakeOptimizer(s, model);
+        var (scheduler, perBatch) = MakeScheduler(s, optimizer, trainLoader.BatchesPerEpoch);
+        string outDir = s.Out ?? Path.Combine("runs", s.Model);
+        var trainer = new Trainer(model, new CrossEntropyLoss(labelSmoothing: s.LabelSmoothing), optimizer, trainLoader, monitorLoader, scheduler,
+            new TrainerOptions
+            {
+                Epochs = s.Epochs, CheckpointDir = outDir, SchedulerStepPerBatch = perBatch, ClipGradNorm = s.ClipGrad,
+                EarlyStopPatience = valSet is null ? null : s.Patience, ModelMetadata = spec.ToJson(),
+            });
+        if (s.Resume)
+        {
+            string last = Path.Combine(outDir, "last.ckpt");
+            if (!File.Exists(last)) throw new UsageException($"--resume: {last} does not exist (pass the run folder with --out).");
+            trainer.Resume(last);
+        }
+
+        string monitorName = valSet is null ? "test" : "val";
+        if (!s.Json)
+        {
+            AnsiConsole.MarkupLine($"[bold]fovea train[/] {Markup.Escape(s.Model)} on {Markup.Escape(src.Description)}: {trainSet.Count:N0} training images, " +
+                $"{(valSet is null ? "" : $"{valSet.Count:N0} validation, ")}{testSet.Count:N0} test, {s.Epochs} epochs, batch {s.BatchSize}, " +
+                $"{s.Optimizer} lr {optimizer.LearningRate:G3}, {s.Schedule} schedule, {Kernels.Parallelism.MaxThreads} threads");
+            long parameters = model.Parameters().Sum(p => (long)p.Numel);
+            AnsiConsole.MarkupLine($"  {parameters:N0} parameters; run folder [blue]{Markup.Escape(outDir)}[/]" + (s.Resume ? $"; resuming after epoch {trainer.EpochsDone}" : ""));
+        }
+
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            if (cts.IsCancellationRequested) return;        // a second Ctrl+C ends the process at once
+            e.Cancel = true;
+            cts.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        TrainingResult result;
+        try { result = RunWithProgress(trainer, s, monitorName, cts.Token); }
+        finally { Console.CancelKeyPress -= onCancel; }
+
+        if (result.Reason == StopReason.Diverged)
+        {
+            AnsiConsole.MarkupLine($"[red]diverged:[/] {Markup.Escape(result.Message)}");
+            return 3;
+        }
+        if (result.Reason == StopReason.Cancelled)
+        {
+            AnsiConsole.MarkupLine($"[yellow]stopped:[/] {Markup.Escape(result.Message)} Continue with: fovea train ... --out {outDir} --resume");
+            return 130;
+        }
+
+        // The reported test accuracy is the final model's: no selection on the test set.
+        var test = Evaluator.Evaluate(model, new DataLoader(testSet, 256, transforms: evalTransforms), numClasses: spec.NumClasses);
+        string modelPath = Path.Combine(outDir, "model.ckpt");
+        IO.Checkpoint.Save(modelPath, model.StateDict().Select(kv => new KeyValuePair<string, Tensor>("model." + kv.Key, kv.Value)),
+            new JsonObject { ["kind"] = "fovea-model", ["model"] = spec.ToJson(), ["test_accuracy"] = test.Accuracy });
+        var metrics = MetricsJson(s, src, trainSet, valSet, testSet, result, test, clock.Elapsed.TotalSeconds, monitorName);
+        File.WriteAllText(Path.Combine(outDir, "metrics.json"), metrics.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        var h = result.History;
+        Plots.TrainingCurves(Path.Combine(outDir, "curves.png"), [.. h.Select(m => m.TrainLoss)], [.. h.Select(m => m.ValidationLoss ?? double.NaN)],
+            [.. h.Select(m => m.TrainAccuracy)], [.. h.Select(m => m.ValidationAccuracy ?? double.NaN)], $"{s.Model} on {src.Name} (train vs {monitorName})");
+        Plots.ConfusionMatrix(Path.Combine(outDir, "confusion.png"), test.Confusion, test.ClassNames, $"{s.Model}, test set");
+
+        if (s.Json) { Console.WriteLine(metrics.ToJsonString()); return 0; }
+        PrintResult(test, result, outDir, clock.Elapsed.TotalSeconds);
+        return 0;
+    }
+
+    static TrainingResult RunWithProgress(Trainer trainer, Settings s, string monitorName, CancellationToken ct)
+    {
+        void EpochLine(EpochMetrics m) => AnsiConsole.MarkupLine(
+            $"epoch {m.Epoch,3}/{s.Epochs}  loss {m.TrainLoss:F4}  acc {m.TrainAccuracy:P2}  {monitorName} loss {m.ValidationLoss:F4}  {monitorName} acc [bold]{m.ValidationAccuracy:P2}[/]  " +
+            $"lr {m.LearningRate:G3}  {m.Seconds:F1} s  {m.ImagesPerSecond:N0} img/s");
+        if (s.Json) return trainer.Fit(ct);
+        if (!AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            trainer.EpochEnd += EpochLine;
+            return trainer.Fit(ct);
+        }
+        TrainingResult? result = null;
+        AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(ctx =>
+            {
+                ProgressTask? task = null;
+                int taskEpoch = -1;
+                trainer.BatchEnd += p =>
+                {
+                    if (p.Epoch != taskEpoch)
+                    {
+                        task?.StopTask();
+                        task = ctx.AddTask($"epoch {p.Epoch}/{p.Epochs}", maxValue: p.BatchesPerEpoch);
+                        taskEpoch = p.Epoch;
+                    }
+                    task!.Value = p.Batch;
+                    task.Description = $"epoch {p.Epoch}/{p.Epochs}  loss {p.Loss:F4}  acc {p.Accuracy:P1}  {p.ImagesPerSecond:N0} img/s";
+                };
+                trainer.EpochEnd += m =>
+                {
+                    if (task is null) return;
+                    task.Description = $"epoch {m.Epoch}/{s.Epochs}  loss {m.TrainLoss:F4}  acc {m.TrainAccuracy:P1}  {monitorName} acc {m.ValidationAccuracy:P2}  {m.Seconds:F1} s";
+                    task.Value = task.MaxValue;
+                    task.StopTask();
+                    task = null; taskEpoch = -1;
+                };
+                result = trainer.Fit(ct);
+            });
+        return result!;
+    }
+
+    static IEnumerable<Transform> TrainTransforms(string? augment, DataSource src, int size)
+    {
+        var list = new List<Transform>();
+        var names = (augment ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var n in names)
+            if (n is not ("crop" or "flip" or "affine" or "erasing"))
+                throw new UsageException($"Unknown augmentation '{n}'. Known: crop, flip, affine, erasing.");
+        if (names.Contains("crop")) list.Add(new RandomCrop(size, padding: Math.Max(2, size / 8)));
+        if (names.Contains("flip")) list.Add(new RandomHorizontalFlip());
+        if (names.Contains("affine")) list.Add(new RandomAffine(10, 0.1f, 0.1f, 0.9f, 1.1f));
+        list.Add(new Normalize(src.Mean, src.Std));
+        if (names.Contains("erasing")) list.Add(new RandomErasing());
+        return list;
+    }
+
+    static Optimizer MakeOptimizer(Settings s, Module model)
+    {
+        var ps = model.Parameters().Where(p => p.RequiresGrad).ToArray();
+        return s.Optimizer.ToLowerInvariant() switch
+        {
+            "sgd" => new SGD(ps, s.Lr ?? 0.05f, momentum: 0.9f, weightDecay: s.WeightDecay ?? 5e-4f, nesterov: true),
+            "adam" => new Adam(ps, s.Lr ?? 1e-3f, weightDecay: s.WeightDecay ?? 0f),
+            "adamw" => new AdamW(ps, s.Lr ?? 1e-3f, weightDecay: s.WeightDecay ?? 0.05f),
+            _ => throw new UsageException($"Unknown optimizer '{s.Optimizer}'. Known: sgd, adam, adamw."),
+        };
+    }
+
+    static (LRScheduler? Scheduler, bool PerBatch) MakeScheduler(Settings s, Optimizer opt, int batchesPerEpoch)
+    {
+        int main = s.Epochs - s.Warmup;
+        LRScheduler? core = s.Schedule.ToLowerInvariant() switch
+        {
+            "none" => null,
+            "cosine" => new CosineAnnealingLR(opt, main),
+            "step" => new MultiStepLR(opt, [Math.Max(1, main / 2), Math.Max(1, main * 3 / 4)]),
+            "onecycle" => new OneCycleLR(opt, opt.LearningRate, s.Epochs * batchesPerEpoch),
+            _ => throw new UsageException($"Unknown schedule '{s.Schedule}'. Known: none, cosine, step, onecycle."),
+        };
+        if (s.Schedule.Equals("onecycle", StringComparison.OrdinalIgnoreCase))
+        {
+            if (s.Warmup > 0) throw new UsageException("--warmup does not combine with --schedule onecycle (it has its own warm-up).");
+            return (core, true);
+        }
+        if (s.Warmup == 0) return (core, false);
+        var warm = new LinearLR(opt, startFactor: 0.1f, endFactor: 1f, totalIters: s.Warmup);
+        if (core is null) return (warm, false);
+        return (new SequentialLR(opt, [warm, core], [s.Warmup]), false);
+    }
+
+    static JsonObject MetricsJson(Settings s, DataSource src, Dataset train, Dataset? val, Dataset test, TrainingResult r, EvaluationResult t, double wall, string monitorName)
+    {
+        var epochs = new JsonArray();
+        foreach (var m in r.History)
+            epochs.Add(new JsonObject
+            {
+                ["epoch"] = m.Epoch, ["train_loss"] = m.TrainLoss, ["train_accuracy"] = m.TrainAccuracy,
+                [$"{monitorName}_loss"] = m.ValidationLoss, [$"{monitorName}_accuracy"] = m.ValidationAccuracy,
+                ["lr"] = m.LearningRate, ["seconds"] = m.Seconds, ["images_per_s"] = m.ImagesPerSecond,
+            });
+        var perClass = new JsonObject();
+        var pc = t.PerClassAccuracy();
+        for (int i = 0; i < pc.Length; i++) perClass[t.ClassNames[i]] = double.IsNaN(pc[i]) ? null : pc[i];
+        return new JsonObject
+        {
+            ["model"] = s.Model, ["dataset"] = src.Name, ["train_images"] = train.Count, ["val_images"] = val?.Count, ["test_images"] = test.Count,
+            ["epochs"] = r.History.Count, ["batch_size"] = s.BatchSize, ["optimizer"] = s.Optimizer, ["schedule"] = s.Schedule,
+            ["augment"] = s.Augment ?? "", ["seed"] = s.Seed, ["threads"] = Kernels.Parallelism.MaxThreads,
+            ["stop_reason"] = r.Reason.ToString(), ["history"] = epochs,
+            ["test_accuracy"] = t.Accuracy, ["test_loss"] = t.Loss, [$"test_top{t.TopK}_accuracy"] = t.TopKAccuracy,
+            ["test_per_class_accuracy"] = perClass, ["train_seconds"] = r.Seconds, ["wall_seconds"] = wall,
+        };
+    }
+
+    static void PrintResult(EvaluationResult test, TrainingResult r, string outDir, double wall)
+    {
+        AnsiConsole.MarkupLine($"[green]done:[/] {Markup.Escape(r.Message)} Test accuracy [bold]{test.Accuracy:P2}[/] (top-{test.TopK} {test.TopKAccuracy:P2}, loss {test.Loss:F4}) on {test.Count:N0} images; {wall:F1} s in all.");
+        AnsiConsole.MarkupLine($"  wrote {Markup.Escape(Path.Combine(outDir, "model.ckpt"))}, best.ckpt, last.ckpt, metrics.json, curves.png, confusion.png");
+    }
+}

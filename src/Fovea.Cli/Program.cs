@@ -1,0 +1,1 @@
+return Fovea.Cli.FoveaApp.Run(args);

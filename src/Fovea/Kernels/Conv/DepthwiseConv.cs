@@ -1,0 +1,329 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Fovea.Kernels;
+
+/// <summary>
+/// Direct kernels for depthwise convolutions on at most two spatial axes (groups == in == out channels, one
+/// KHxKW filter per channel). Each plane is first copied into a zero-padded scratch so the inner loops have no
+/// bounds tests; stride-1 rows run on <see cref="Vector256{T}"/> FMAs. The input gradient at stride 1 is the same
+/// correlation with the flipped filter over the padded output gradient. Planes (forward, input gradient) and
+/// channels (weight gradient) are split across threads; each result is summed by one thread in a fixed order.
+/// </summary>
+public static class DepthwiseConv
+{
+    /// <summary>y[n,c] = correlate(x[n,c], w[c]) + b[c].</summary>
+    public static unsafe void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y, in ConvGeometry g)
+    {
+        Check("DepthwiseConv.Forward", g);
+        g.CheckLengths("DepthwiseConv.Forward", x.Length, w.Length, y.Length);
+        var geo = g;
+        int planes = g.Batch * g.InChannels;
+        fixed (float* px = x, pw = w, pb = bias, py = y)
+        {
+            nint ix = (nint)px, iw = (nint)pw, ib = bias.Length == 0 ? 0 : (nint)pb, iy = (nint)py;
+            int workers = ConvKernel.Workers(g.Macs, planes);
+            if (workers == 1) ForwardPlanes(ix, iw, ib, iy, geo, 0, planes);
+            else Parallel.For(0, workers, t =>
+                ForwardPlanes(ix, iw, ib, iy, geo, ConvKernel.Split(planes, workers, t), ConvKernel.Split(planes, workers, t + 1)));
+        }
+    }
+
+    static unsafe void ForwardPlanes(nint px, nint pw, nint pb, nint py, in ConvGeometry g, int q0, int q1)
+    {
+        int hp = PaddedH(g), wp = PaddedW(g), ks = g.KH * g.KW, isp = g.InSpatial, osp = g.OutSpatial;
+        float[] pad = ArrayPool<float>.Shared.Rent(hp * wp);
+        Array.Clear(pad, 0, hp * wp);
+        try
+        {
+            for (int q = q0; q < q1; q++)
+            {
+                int c = q % g.InChannels;
+                var xs = new ReadOnlySpan<float>((float*)px + (long)q * isp, isp);
+                var ys = new Span<float>((float*)py + (long)q * osp, osp);
+                var taps = new ReadOnlySpan<float>((float*)pw + c * ks, ks);
+                float b = pb == 0 ? 0f : ((float*)pb)[c];
+                PadPlane(xs, g.InH, g.InW, g.PH, g.PW, pad, hp, wp);
+                Correlate(pad, wp, taps, g.KH, g.KW, g.DH, g.DW, g.SH, g.SW, ys, g.OutH, g.OutW, b);
+            }
+        }
+        finally { ArrayPool<float>.Shared.Return(pad); }
+    }
+
+    /// <summary>dx[n,c] = transposed correlation of dy[n,c] with w[c]. Overwrites dx.</summary>
+    public static unsafe void BackwardInput(ReadOnlySpan<float> dy, ReadOnlySpan<float> w, Span<float> dx, in ConvGeometry g)
+    {
+        Check("DepthwiseConv.BackwardInput", g);
+        g.CheckLengths("DepthwiseConv.BackwardInput", dx.Length, w.Length, dy.Length);
+        var geo = g;
+        int planes = g.Batch * g.InChannels;
+        fixed (float* pdy = dy, pw = w, pdx = dx)
+        {
+            nint idy = (nint)pdy, iw = (nint)pw, idx = (nint)pdx;
+            int workers = ConvKernel.Workers(g.Macs, planes);
+            if (workers == 1) BackwardInputPlanes(idy, iw, idx, geo, 0, planes);
+            else Parallel.For(0, workers, t =>
+                BackwardInputPlanes(idy, iw, idx, geo, ConvKernel.Split(planes, workers, t), ConvKernel.Split(planes, workers, t + 1)));
+        }
+    }
+
+    static unsafe void BackwardInputPlanes(nint pdy, nint pw, nint pdx, in ConvGeometry g, int q0, int q1)
+    {
+        int ks = g.KH * g.KW, isp = g.InSpatial, osp = g.OutSpatial;
+        bool unit = g.SH == 1 && g.SW == 1;
+        // Stride 1: dx = correlate(pad(dy), flip(w)) with begin padding (K-1)*D - P on each axis (cropping where negative).
+        int eh = (g.KH - 1) * g.DH, ew = (g.KW - 1) * g.DW;
+        int hp = unit ? g.InH + eh : PaddedH(g), wp = unit ? g.InW + ew : PaddedW(g);
+        float[] pad = ArrayPool<float>.Shared.Rent(hp * wp + 2 * ks);
+        Array.Clear(pad, 0, hp * wp);
+        try
+        {
+            var flip = pad.AsSpan(hp * wp, ks);
+            for (int q = q0; q < q1; q++)
+            {
+                int c = q % g.InChannels;
+                var dys = new ReadOnlySpan<float>((float*)pdy + (long)q * osp, osp);
+                var dxs = new Span<float>((float*)pdx + (long)q * isp, isp);
+                var taps = new ReadOnlySpan<float>((float*)pw + c * ks, ks);
+                if (unit)
+                {
+                    for (int i = 0; i < ks; i++) flip[i] = taps[ks - 1 - i];
+                    PadPlane(dys, g.OutH, g.OutW, eh - g.PH, ew - g.PW, pad, hp, wp);
+                    Correlate(pad, wp, flip, g.KH, g.KW, g.DH, g.DW, 1, 1, dxs, g.InH, g.InW, 0f);
+                }
+                else
+                {
+                    var ps = pad.AsSpan(0, hp * wp);
+                    ps.Clear();
+                    for (int oh = 0; oh < g.OutH; oh++)
+                        for (int kh = 0; kh < g.KH; kh++)
+                        {
+                            var prow = ps.Slice((oh * g.SH + kh * g.DH) * wp);
+                            var drow = dys.Slice(oh * g.OutW, g.OutW);
+                            for (int kw = 0; kw < g.KW; kw++)
+                            {
+                                float t = taps[kh * g.KW + kw];
+                                int off = kw * g.DW;
+                                for (int ow = 0; ow < g.OutW; ow++) prow[ow * g.SW + off] += t * drow[ow];
+                            }
+                        }
+                    for (int ih = 0; ih < g.InH; ih++)
+                    {
+                        var drow = dxs.Slice(ih * g.InW, g.InW);
+                        int r = ih + g.PH;
+                        if (r >= hp) { drow.Clear(); continue; }
+                        int n = Math.Clamp(wp - g.PW, 0, g.InW);
+                        ps.Slice(r * wp + g.PW, n).CopyTo(drow);
+                        drow[n..].Clear();
+                    }
+                }
+            }
+        }
+        finally { ArrayPool<float>.Shared.Return(pad); }
+    }
+
+    /// <summary>dw[c] = Σ over the batch and output positions of dy[n,c,o] times the input values tap k reads. Overwrites dw.</summary>
+    public static unsafe void BackwardWeight(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, Span<float> dw, in ConvGeometry g)
+    {
+        Check("DepthwiseConv.BackwardWeight", g);
+        g.CheckLengths("DepthwiseConv.BackwardWeight", x.Length, dw.Length, dy.Length);
+        var geo = g;
+        int channels = g.InChannels;
+        fixed (float* pdy = dy, px = x, pdw = dw)
+        {
+            nint idy = (nint)pdy, ix = (nint)px, idw = (nint)pdw;
+            int workers = ConvKernel.Workers(g.Macs, channels);
+            if (workers == 1) BackwardWeightChannels(idy, ix, idw, geo, 0, channels);
+            else Parallel.For(0, workers, t =>
+                BackwardWeightChannels(idy, ix, idw, geo, ConvKernel.Split(channels, workers, t), ConvKernel.Split(channels, workers, t + 1)));
+        }
+    }
+
+    static unsafe void BackwardWeightChannels(nint pdy, nint px, nint pdw, in ConvGeometry g, int c0, int c1)
+    {
+        int hp = PaddedH(g), wp = PaddedW(g), ks = g.KH * g.KW, isp = g.InSpatial, osp = g.OutSpatial;
+        float[] pad = ArrayPool<float>.Shared.Rent(hp * wp);
+        Array.Clear(pad, 0, hp * wp);
+        var acc = new Vector256<float>[ks];
+        var sacc = new double[ks];
+        try
+        {
+            for (int c = c0; c < c1; c++)
+            {
+                Array.Clear(acc);
+                Array.Clear(sacc);
+                for (int n = 0; n < g.Batch; n++)
+                {
+                    long q = (long)n * g.InChannels + c;
+                    var xs = new ReadOnlySpan<float>((float*)px + q * isp, isp);
+                    var dys = new ReadOnlySpan<float>((float*)pdy + q * osp, osp);
+                    PadPlane(xs, g.InH, g.InW, g.PH, g.PW, pad, hp, wp);
+                    AccumulateTaps(pad, wp, dys, g, acc, sacc);
+                }
+                var dwc = new Span<float>((float*)pdw + c * ks, ks);
+                for (int k = 0; k < ks; k++) dwc[k] = (float)(Vector256.Sum(acc[k]) + sacc[k]);
+            }
+        }
+        finally { ArrayPool<float>.Shared.Return(pad); }
+    }
+
+    // acc[k] += Σ_o dy[o] * pad[tap k of o], vector part in acc (stride-1 full vectors), the rest in sacc.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void AccumulateTaps(float[] pad, int wp, ReadOnlySpan<float> dy, in ConvGeometry g, Vector256<float>[] acc, double[] sacc)
+    {
+        int ow0 = 0;
+        ref float pr = ref MemoryMarshal.GetArrayDataReference(pad);
+        ref float dr = ref MemoryMarshal.GetReference(dy);
+        if (g.SW == 1 && Vector256.IsHardwareAccelerated)
+        {
+            // Tap by tap over the whole plane, in four independent accumulators (no FMA latency chain per row).
+            ow0 = g.OutW / 8 * 8;
+            for (int kh = 0; kh < g.KH; kh++)
+                for (int kw = 0; kw < g.KW; kw++)
+                {
+                    var a0 = Vector256<float>.Zero; var a1 = a0; var a2 = a0; var a3 = a0;
+                    for (int oh = 0; oh < g.OutH; oh++)
+                    {
+                        ref float dq = ref Unsafe.Add(ref dr, oh * g.OutW);
+                        ref float pq = ref Unsafe.Add(ref pr, (oh * g.SH + kh * g.DH) * wp + kw * g.DW);
+                        int ow = 0;
+                        for (; ow + 32 <= ow0; ow += 32)
+                        {
+                            a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref dq, (nuint)ow), Vector256.LoadUnsafe(ref pq, (nuint)ow), a0);
+                            a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref dq, (nuint)(ow + 8)), Vector256.LoadUnsafe(ref pq, (nuint)(ow + 8)), a1);
+                            a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref dq, (nuint)(ow + 16)), Vector256.LoadUnsafe(ref pq, (nuint)(ow + 16)), a2);
+                            a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref dq, (nuint)(ow + 24)), Vector256.LoadUnsafe(ref pq, (nuint)(ow + 24)), a3);
+                        }
+                        if (ow < ow0) { a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref dq, (nuint)ow), Vector256.LoadUnsafe(ref pq, (nuint)ow), a1); ow += 8; }
+                        if (ow < ow0) { a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref dq, (nuint)ow), Vector256.LoadUnsafe(ref pq, (nuint)ow), a2); ow += 8; }
+                        if (ow < ow0) { a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref dq, (nuint)ow), Vector256.LoadUnsafe(ref pq, (nuint)ow), a3); }
+                    }
+                    int t = kh * g.KW + kw;
+                    acc[t] += (a0 + a1) + (a2 + a3);
+                }
+        }
+        if (ow0 == g.OutW) return;
+        for (int oh = 0; oh < g.OutH; oh++)
+            for (int kh = 0; kh < g.KH; kh++)
+            {
+                int prow = (oh * g.SH + kh * g.DH) * wp;
+                for (int kw = 0; kw < g.KW; kw++)
+                {
+                    float s = 0;
+                    int pc = prow + kw * g.DW;
+                    for (int ow = ow0; ow < g.OutW; ow++) s += Unsafe.Add(ref dr, oh * g.OutW + ow) * Unsafe.Add(ref pr, pc + ow * g.SW);
+                    sacc[kh * g.KW + kw] += s;
+                }
+            }
+    }
+
+    /// <summary>
+    /// dst[oh, ow] = b + Σ_{kh,kw} taps[kh*KW+kw] * pad[(oh*sh + kh*dh)*wp + ow*sw + kw*dw]: a bounds-free correlation
+    /// over a padded plane, row by row; stride-1 rows in 8-wide vectors (the last one overlapping the previous).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Correlate(ReadOnlySpan<float> pad, int wp, ReadOnlySpan<float> taps, int kh, int kw, int dh, int dw, int sh, int sw,
+        Span<float> dst, int oh, int ow, float b)
+    {
+        ref float pr = ref MemoryMarshal.GetReference(pad);
+        ref float tr = ref MemoryMarshal.GetReference(taps);
+        ref float dr = ref MemoryMarshal.GetReference(dst);
+        bool vec = sw == 1 && ow >= 8 && Vector256.IsHardwareAccelerated;
+        for (int y = 0; y < oh; y++)
+        {
+            int rowBase = y * sh * wp;
+            ref float drow = ref Unsafe.Add(ref dr, y * ow);
+            if (ow >= 32 && vec)
+            {
+                // 32 outputs at a time in four independent accumulators (hides the FMA latency); the last block
+                // overlaps the previous one instead of leaving a tail.
+                for (int x = 0; ; x += 32)
+                {
+                    if (x > ow - 32) x = ow - 32;
+                    var a0 = Vector256.Create(b); var a1 = a0; var a2 = a0; var a3 = a0;
+                    for (int i = 0; i < kh; i++)
+                    {
+                        int r = rowBase + i * dh * wp + x;
+                        for (int j = 0; j < kw; j++)
+                        {
+                            var t = Vector256.Create(Unsafe.Add(ref tr, i * kw + j));
+                            ref float q = ref Unsafe.Add(ref pr, r + j * dw);
+                            a0 = Vector256.FusedMultiplyAdd(t, Vector256.LoadUnsafe(ref q), a0);
+                            a1 = Vector256.FusedMultiplyAdd(t, Vector256.LoadUnsafe(ref q, 8), a1);
+                            a2 = Vector256.FusedMultiplyAdd(t, Vector256.LoadUnsafe(ref q, 16), a2);
+                            a3 = Vector256.FusedMultiplyAdd(t, Vector256.LoadUnsafe(ref q, 24), a3);
+                        }
+                    }
+                    a0.StoreUnsafe(ref drow, (nuint)x);
+                    a1.StoreUnsafe(ref drow, (nuint)(x + 8));
+                    a2.StoreUnsafe(ref drow, (nuint)(x + 16));
+                    a3.StoreUnsafe(ref drow, (nuint)(x + 24));
+                    if (x == ow - 32) break;
+                }
+                continue;
+            }
+            if (vec)
+            {
+                for (int x = 0; ; x += 8)
+                {
+                    if (x > ow - 8) x = ow - 8;
+                    var a = Vector256.Create(b);
+                    for (int i = 0; i < kh; i++)
+                    {
+                        int r = rowBase + i * dh * wp + x;
+                        for (int j = 0; j < kw; j++)
+                            a = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref tr, i * kw + j)), Vector256.LoadUnsafe(ref pr, (nuint)(r + j * dw)), a);
+                    }
+                    a.StoreUnsafe(ref drow, (nuint)x);
+                    if (x == ow - 8) break;
+                }
+                continue;
+            }
+            for (int x = 0; x < ow; x++)
+            {
+                float a = b;
+                for (int i = 0; i < kh; i++)
+                {
+                    int r = rowBase + i * dh * wp + x * sw;
+                    for (int j = 0; j < kw; j++) a += Unsafe.Add(ref tr, i * kw + j) * Unsafe.Add(ref pr, r + j * dw);
+                }
+                Unsafe.Add(ref drow, x) = a;
+            }
+        }
+    }
+
+    // Height and width of the padded input plane the output needs: (O-1)*S + (K-1)*D + 1.
+    static int PaddedH(in ConvGeometry g) => (g.OutH - 1) * g.SH + (g.KH - 1) * g.DH + 1;
+    static int PaddedW(in ConvGeometry g) => (g.OutW - 1) * g.SW + (g.KW - 1) * g.DW + 1;
+
+    /// <summary>
+    /// pad[r, c] = src[r - top, c - left] for the cells inside the source (negative offsets crop it), for an hp x wp
+    /// plane. Only those cells are written: the caller clears the buffer once, and the border stays zero for every
+    /// plane of the same geometry.
+    /// </summary>
+    static void PadPlane(ReadOnlySpan<float> src, int h, int w, int top, int left, float[] pad, int hp, int wp)
+    {
+        int c0 = Math.Max(0, left), s0 = Math.Max(0, -left);
+        int cn = Math.Max(0, Math.Min(wp - c0, w - s0));
+        if (cn == 0) return;
+        int rA = Math.Max(0, top), rB = Math.Min(hp, h + top);
+        ref float sr = ref MemoryMarshal.GetReference(src);
+        ref float pr = ref MemoryMarshal.GetArrayDataReference(pad);
+        for (int r = rA; r < rB; r++)
+        {
+            ref float s = ref Unsafe.Add(ref sr, (r - top) * w + s0);
+            ref float d = ref Unsafe.Add(ref pr, r * wp + c0);
+            int i = 0;
+            if (Vector256.IsHardwareAccelerated)
+                for (; i <= cn - 8; i += 8) Vector256.LoadUnsafe(ref s, (nuint)i).StoreUnsafe(ref d, (nuint)i);
+            for (; i < cn; i++) Unsafe.Add(ref d, i) = Unsafe.Add(ref s, i);
+        }
+    }
+
+    static void Check(string op, in ConvGeometry g)
+    {
+        if (!g.IsDepthwise2d) throw new ArgumentException($"{op}: the geometry is not a depthwise convolution on at most 2 spatial axes.");
+    }
+}
