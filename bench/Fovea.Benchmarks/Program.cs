@@ -20,7 +20,7 @@ public static class Program
     static void Quick(int[] sizes)
     {
         if (sizes.Length == 0) sizes = [512, 1024, 2048];
-        Console.WriteLine($"kernels {Gemm.Selected} family, Mc={Gemm.Mc} Kc={Gemm.Kc} Nc={Gemm.Nc}");
+        Console.WriteLine($"kernels {Gemm.Hardware} family, Mc={Gemm.Mc} Kc={Gemm.Kc} Nc={Gemm.Nc}");
         foreach (int threads in new[] { 1, 2 })
             foreach (int n in sizes)
             {

@@ -57,7 +57,7 @@ static unsafe class Tuning
         {
             // args: blocks N threads mc,kc,nc mc,kc,nc ...
             // Three interleaved rounds, best per configuration, so a disturbance hits one round of one configuration.
-            var kind = args.Length > 3 && args[3].StartsWith('V') ? Enum.Parse<Gemm.KernelKind>(args[3]) : Gemm.Selected;
+            var kind = args.Length > 3 && args[3].StartsWith('V') ? Enum.Parse<Gemm.KernelKind>(args[3]) : Gemm.Hardware;
             var specs = args.Skip(3).Where(a => !a.StartsWith('V')).Select(s => s.Split(',').Select(int.Parse).ToArray()).ToArray();
             var best = new double[specs.Length];
             for (int round = 0; round < 3; round++)

@@ -19,14 +19,19 @@ public static unsafe partial class Gemm
         static abstract void Tile(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta);
     }
 
-    internal enum KernelKind { Scalar, V128, V256, V512, V512x6x64, V512x8x48 }
+    /// <summary>A micro-kernel (V512 is the 14×32 shape), or Auto: <see cref="Choose"/> picks one per call.</summary>
+    internal enum KernelKind { Auto, Scalar, V128, V256, V512, V512x6x64, V512x8x48 }
 
-    /// <summary>The micro-kernel every public call uses, chosen once from the hardware.</summary>
-    internal static readonly KernelKind Selected =
+    /// <summary>The kernel family this machine runs, chosen once from the hardware (V512 stands for all three AVX-512 shapes).</summary>
+    internal static readonly KernelKind Hardware =
         Vector512.IsHardwareAccelerated ? KernelKind.V512
         : Vector256.IsHardwareAccelerated ? KernelKind.V256
         : Vector128.IsHardwareAccelerated ? KernelKind.V128
         : KernelKind.Scalar;
+
+    /// <summary>What every public call (and other kernels calling <see cref="Execute"/>) passes: the best kernel of the
+    /// <see cref="Hardware"/> family for each call's shape.</summary>
+    internal const KernelKind Selected = KernelKind.Auto;
 
     /// <summary>
     /// The micro-kernel for an m×n product. With AVX-512 the three tile shapes run at about the same speed on large
@@ -36,7 +41,7 @@ public static unsafe partial class Gemm
     /// </summary>
     internal static KernelKind Choose(int m, int n)
     {
-        if (Selected != KernelKind.V512) return Selected;
+        if (Hardware != KernelKind.V512) return Hardware;
         long a6 = Padded(m, n, 6, 64), a14 = Padded(m, n, 14, 32), a8 = Padded(m, n, 8, 48);
         return a6 <= a14 && a6 <= a8 ? KernelKind.V512x6x64 : a14 <= a8 ? KernelKind.V512 : KernelKind.V512x8x48;
 
@@ -45,6 +50,7 @@ public static unsafe partial class Gemm
 
     internal static bool IsSupported(KernelKind kind) => kind switch
     {
+        KernelKind.Auto => true,
         KernelKind.V512 or KernelKind.V512x6x64 or KernelKind.V512x8x48 => Vector512.IsHardwareAccelerated,
         KernelKind.V256 => Vector256.IsHardwareAccelerated,
         KernelKind.V128 => Vector128.IsHardwareAccelerated,
@@ -79,7 +85,7 @@ public static unsafe partial class Gemm
     /// <summary>The product with an explicit micro-kernel and thread count; <paramref name="minFlops"/> lets tests split small problems.</summary>
     internal static void Execute(in Args p, KernelKind kind, int threads, double minFlops = ParallelMinFlops)
     {
-        switch (kind)
+        switch (kind == KernelKind.Auto ? Choose(p.M, p.N) : kind)
         {
             case KernelKind.V512: Execute<K512x14x32>(p, threads, minFlops); break;
             case KernelKind.V512x6x64: Execute<K512x6x64>(p, threads, minFlops); break;
@@ -92,7 +98,7 @@ public static unsafe partial class Gemm
 
     internal static void ExecuteBatched(in Args p, int strideA, int strideB, int strideC, int batchCount, KernelKind kind, int threads)
     {
-        switch (kind)
+        switch (kind == KernelKind.Auto ? Choose(p.M, p.N) : kind)
         {
             case KernelKind.V512: ExecuteBatched<K512x14x32>(p, strideA, strideB, strideC, batchCount, threads); break;
             case KernelKind.V512x6x64: ExecuteBatched<K512x6x64>(p, strideA, strideB, strideC, batchCount, threads); break;

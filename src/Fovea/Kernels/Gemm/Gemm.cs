@@ -49,7 +49,7 @@ public static unsafe partial class Gemm
         {
             var args = new Args(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc,
                 biasPerRow.IsEmpty ? null : pr, biasPerCol.IsEmpty ? null : pcol, act);
-            Execute(args, Choose(m, n), Parallelism.MaxThreads);
+            Execute(args, Selected, Parallelism.MaxThreads);
         }
     }
 
@@ -76,7 +76,7 @@ public static unsafe partial class Gemm
         fixed (float* pa = a, pb = b, pc = c)
         {
             var args = new Args(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, null, null, GemmActivation.None);
-            ExecuteBatched(args, strideA, strideB, strideC, batchCount, Choose(m, n), Parallelism.MaxThreads);
+            ExecuteBatched(args, strideA, strideB, strideC, batchCount, Selected, Parallelism.MaxThreads);
         }
     }
 
