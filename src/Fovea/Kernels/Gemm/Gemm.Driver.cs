@@ -276,12 +276,26 @@ public static unsafe partial class Gemm
     }
 
     /// <summary>dst[q·width + r] = src[r·ld + q] for r &lt; rows, 0 for rows ≤ r &lt; width, q &lt; kb: a strip whose
-    /// lanes are rows of the source read along k. SSE 4×4 transposes where available (rows are covered by groups of 4,
-    /// the last group overlapping the one before when rows is not a multiple of 4), scalar otherwise.</summary>
+    /// lanes are rows of the source read along k. AVX 8×8 and SSE 4×4 transposes where available (rows are covered by
+    /// groups of 8 or 4, the last group overlapping the one before when rows is not a multiple), scalar otherwise.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void PackTransposed(float* src, nint ld, int rows, int kb, float* dst, int width)
     {
         int q = 0;
+        if (Avx.IsSupported && rows >= 8)
+        {
+            for (; q <= kb - 8; q += 8)
+            {
+                float* d = dst + q * width;
+                for (int r0 = 0; r0 < rows; r0 += 8)
+                {
+                    int r = Math.Min(r0, rows - 8);
+                    Transpose8x8(src + r * ld + q, ld, d + r, width);
+                }
+                for (int i = 0; i < 8; i++)
+                    for (int z = rows; z < width; z++) d[i * width + z] = 0;
+            }
+        }
         if (Sse.IsSupported && rows >= 4)
         {
             for (; q <= kb - 4; q += 4)
@@ -314,6 +328,32 @@ public static unsafe partial class Gemm
             for (; r < rows; r++) d[r] = s[r * ld];
             for (; r < width; r++) d[r] = 0;
         }
+    }
+
+    /// <summary>d[i·dstStride + j] = s[j·ld + i] for an 8×8 block (AVX unpack/shuffle/permute transpose).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Transpose8x8(float* s, nint ld, float* d, nint dstStride)
+    {
+        var r0 = Avx.LoadVector256(s); var r1 = Avx.LoadVector256(s + ld);
+        var r2 = Avx.LoadVector256(s + 2 * ld); var r3 = Avx.LoadVector256(s + 3 * ld);
+        var r4 = Avx.LoadVector256(s + 4 * ld); var r5 = Avx.LoadVector256(s + 5 * ld);
+        var r6 = Avx.LoadVector256(s + 6 * ld); var r7 = Avx.LoadVector256(s + 7 * ld);
+        var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7); var t7 = Avx.UnpackHigh(r6, r7);
+        var s0 = Avx.Shuffle(t0, t2, 0x44); var s1 = Avx.Shuffle(t0, t2, 0xEE);
+        var s2 = Avx.Shuffle(t1, t3, 0x44); var s3 = Avx.Shuffle(t1, t3, 0xEE);
+        var s4 = Avx.Shuffle(t4, t6, 0x44); var s5 = Avx.Shuffle(t4, t6, 0xEE);
+        var s6 = Avx.Shuffle(t5, t7, 0x44); var s7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(d, Avx.Permute2x128(s0, s4, 0x20));
+        Avx.Store(d + dstStride, Avx.Permute2x128(s1, s5, 0x20));
+        Avx.Store(d + 2 * dstStride, Avx.Permute2x128(s2, s6, 0x20));
+        Avx.Store(d + 3 * dstStride, Avx.Permute2x128(s3, s7, 0x20));
+        Avx.Store(d + 4 * dstStride, Avx.Permute2x128(s0, s4, 0x31));
+        Avx.Store(d + 5 * dstStride, Avx.Permute2x128(s1, s5, 0x31));
+        Avx.Store(d + 6 * dstStride, Avx.Permute2x128(s2, s6, 0x31));
+        Avx.Store(d + 7 * dstStride, Avx.Permute2x128(s3, s7, 0x31));
     }
 
     /// <summary>C[0..mr, 0..nr] = alpha·t + beta·C for an edge tile computed into scratch t (beta = 0: C not read), rounded
