@@ -70,7 +70,9 @@ public static unsafe class ConvKernel
         finally { ArrayPool<float>.Shared.Return(wt); }
     }
 
-    // w here is the per-group transposed weight [groups][rows][Cout/groups].
+    // w here is the per-group transposed weight [groups][rows][Cout/groups]. Each block is computed transposed,
+    // Yᵀ[positions x Cout/groups] = colᵀ·Wᵀ (both operands packed by row copies, and the channel count, a multiple
+    // of the micro-kernel's width in common networks, on the N side), then transposed into NCHW with 8x8 SIMD tiles.
     readonly struct ForwardJob(ConvGeometry g, float* x, float* w, float* b, float* y, int chunks, int threads) : Parallelism.IChunk
     {
         public void Run(int t)
@@ -81,7 +83,7 @@ public static unsafe class ConvKernel
             var (nb, pb) = Blocks(rows, p, n1 - n0);
             bool direct = g.IsPointwise && nb == 1;
             float[]? buf = direct ? null : ArrayPool<float>.Shared.Rent(rows * nb * pb);
-            float[]? tmp = nb > 1 ? ArrayPool<float>.Shared.Rent(og * nb * p) : null;
+            float[]? tmp = direct ? null : ArrayPool<float>.Shared.Rent(og * nb * pb);
             try
             {
                 fixed (float* col = buf, tp = tmp)
@@ -94,26 +96,31 @@ public static unsafe class ConvKernel
                             float* yg = y + ((long)n * g.OutChannels + grp * og) * p;
                             float* wg = w + (long)grp * og * rows;
                             float* bg = b == null ? null : b + grp * og;
-                            if (direct) { Mm(true, false, og, p, rows, wg, og, xg, p, 0f, yg, p, bg, threads); continue; }
+                            if (direct)
+                            {
+                                // 1x1: the input is its own im2col matrix; one product straight into NCHW.
+                                Gemm.Execute(new Gemm.Args(true, false, og, p, rows, 1f, wg, og, xg, p, 0f, yg, p, bg, null, GemmActivation.None), Gemm.Selected, threads);
+                                continue;
+                            }
                             if (cnt == 1)
                             {
                                 var xs = new ReadOnlySpan<float>(xg, cg * isp);
                                 for (int p0 = 0; p0 < p; p0 += pb)
                                 {
-                                    int p1 = Math.Min(p, p0 + pb);
+                                    int p1 = Math.Min(p, p0 + pb), len = p1 - p0;
                                     Im2Col.Unfold(xs, buf, g, 0, rows, p0, p1);
-                                    Mm(true, false, og, p1 - p0, rows, wg, og, col, p1 - p0, 0f, yg + p0, p, bg, threads);
+                                    MmT(len, og, rows, col, len, wg, tp, bg, threads);
+                                    Transpose8.Run(tp, og, yg + p0, p, len, og);
                                 }
                                 continue;
                             }
-                            // Several small samples side by side: one wider product, then scattered back to NCHW.
+                            // Several small samples side by side: one wider product.
                             int ld = cnt * p;
                             for (int j = 0; j < cnt; j++)
                                 Im2Col.Unfold(new ReadOnlySpan<float>(xg + (long)j * g.InChannels * isp, cg * isp), buf.AsSpan(j * p), g, 0, rows, 0, p, ld);
-                            Mm(true, false, og, ld, rows, wg, og, col, ld, 0f, tp, ld, bg, threads);
+                            MmT(ld, og, rows, col, ld, wg, tp, bg, threads);
                             for (int j = 0; j < cnt; j++)
-                                for (int o = 0; o < og; o++)
-                                    new ReadOnlySpan<float>(tp + (long)o * ld + j * p, p).CopyTo(new Span<float>(yg + (long)j * g.OutChannels * p + (long)o * p, p));
+                                Transpose8.Run(tp + (long)j * p * og, og, yg + (long)j * g.OutChannels * p, p, p, og);
                         }
                     }
             }
@@ -122,6 +129,13 @@ public static unsafe class ConvKernel
                 if (buf != null) ArrayPool<float>.Shared.Return(buf);
                 if (tmp != null) ArrayPool<float>.Shared.Return(tmp);
             }
+        }
+
+        // C[m x n] = Aᵀ·B with A stored k x m (lda), B stored k x n, bias per column.
+        static void MmT(int m, int n, int k, float* a, int lda, float* bm, float* c, float* bias, int threads)
+        {
+            if (m == 0 || n == 0) return;
+            Gemm.Execute(new Gemm.Args(true, false, m, n, k, 1f, a, lda, bm, n, 0f, c, n, null, bias, GemmActivation.None), Gemm.Selected, threads);
         }
     }
 
