@@ -261,8 +261,10 @@ public static unsafe class ConvKernel
         }
     }
 
-    // dW[:, r0:r1] += dY · colᵀ with col produced already transposed (positions x rows, via 8x8 SIMD transposes of
-    // small im2col tiles), so GEMM packs both operands with row copies instead of gathering col column by column.
+    // dW[:, r0:r1] = Σ dY · colᵀ, computed transposed, with col produced already transposed
+    // (positions x rows, via 8x8 SIMD transposes of small im2col tiles) as GEMM's A operand (packed by row copies,
+    // the many rows on the M side, the channels on the N side), accumulated in a [rows x Cout/groups] buffer that is
+    // transposed into dW at the end.
     readonly struct BackwardWeightJob(ConvGeometry g, float* dy, float* x, float* dw, int chunks, int threads) : Parallelism.IChunk
     {
         const int TileRows = 32;
@@ -279,13 +281,14 @@ public static unsafe class ConvKernel
             float[] colT = ArrayPool<float>.Shared.Rent(nb * pb * nr);
             float[] tile = ArrayPool<float>.Shared.Rent(TileRows * pb);
             float[]? tmp = nb > 1 ? ArrayPool<float>.Shared.Rent(og * nb * p) : null;
+            float[] acc = ArrayPool<float>.Shared.Rent(nr * og);
             try
             {
-                fixed (float* ct = colT, tl = tile, tp = tmp)
+                fixed (float* ct = colT, tl = tile, tp = tmp, dwt = acc)
                     for (int grp = 0; grp < g.Groups; grp++)
                     {
                         float* dwg = dw + (long)grp * og * rows + r0;
-                        for (int o = 0; o < og; o++) new Span<float>(dwg + (long)o * rows, nr).Clear();
+                        new Span<float>(dwt, nr * og).Clear();
                         for (int n = 0; n < g.Batch; n += nb)
                         {
                             int cnt = Math.Min(nb, g.Batch - n);
@@ -316,13 +319,16 @@ public static unsafe class ConvKernel
                                             new ReadOnlySpan<float>(dyg + (long)j * g.OutChannels * p + (long)o * p, p).CopyTo(new Span<float>(tp + (long)o * k + j * p, p));
                                     a = tp; lda = k;
                                 }
-                                Mm(false, false, og, nr, k, a, lda, ct, nr, 1f, dwg, rows, null, threads);
+                                // dWᵀ[nr x og] += colTᵀ · dYᵀ  (A = colT stored k x nr, B = dY stored og x k)
+                                Gemm.Execute(new Gemm.Args(true, true, nr, og, k, 1f, ct, nr, a, lda, 1f, dwt, og, null, null, GemmActivation.None), Gemm.Selected, threads);
                             }
                         }
+                        Transpose8.Run(dwt, og, dwg, rows, nr, og);
                     }
             }
             finally
             {
+                ArrayPool<float>.Shared.Return(acc);
                 ArrayPool<float>.Shared.Return(colT);
                 ArrayPool<float>.Shared.Return(tile);
                 if (tmp != null) ArrayPool<float>.Shared.Return(tmp);
