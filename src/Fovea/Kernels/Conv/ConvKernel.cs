@@ -28,6 +28,9 @@ public static unsafe class ConvKernel
     const int ColBlockFloats = 1 << 17;
     // Columns (output positions) a product should have at least, so the packing of its A operand is amortised.
     const int TargetColumns = 512;
+    // From this many output channels per group on, the forward product is computed transposed (channels on GEMM's N
+    // side, whose register tile is 32 wide with AVX-512); below, the N side would be mostly padding.
+    const int ChannelsOnNMin = 32;
     // Positions (the k of dY·colᵀ) per weight-gradient product.
     const int WeightK = 256;
 
@@ -82,6 +85,7 @@ public static unsafe class ConvKernel
             int cg = g.InPerGroup, og = g.OutPerGroup, rows = g.ColRows, p = g.OutSpatial, isp = g.InSpatial;
             var (nb, pb) = Blocks(rows, p, n1 - n0);
             bool direct = g.IsPointwise && nb == 1;
+            bool onN = og >= ChannelsOnNMin;
             float[]? buf = direct ? null : ArrayPool<float>.Shared.Rent(rows * nb * pb);
             float[]? tmp = direct ? null : ArrayPool<float>.Shared.Rent(og * nb * pb);
             try
@@ -109,6 +113,7 @@ public static unsafe class ConvKernel
                                 {
                                     int p1 = Math.Min(p, p0 + pb), len = p1 - p0;
                                     Im2Col.Unfold(xs, buf, g, 0, rows, p0, p1);
+                                    if (!onN) { Mm(true, false, og, len, rows, wg, og, col, len, 0f, yg + p0, p, bg, threads); continue; }
                                     MmT(len, og, rows, col, len, wg, tp, bg, threads);
                                     Transpose8.Run(tp, og, yg + p0, p, len, og);
                                 }
@@ -118,6 +123,14 @@ public static unsafe class ConvKernel
                             int ld = cnt * p;
                             for (int j = 0; j < cnt; j++)
                                 Im2Col.Unfold(new ReadOnlySpan<float>(xg + (long)j * g.InChannels * isp, cg * isp), buf.AsSpan(j * p), g, 0, rows, 0, p, ld);
+                            if (!onN)
+                            {
+                                Mm(true, false, og, ld, rows, wg, og, col, ld, 0f, tp, ld, bg, threads);
+                                for (int j = 0; j < cnt; j++)
+                                    for (int o = 0; o < og; o++)
+                                        new ReadOnlySpan<float>(tp + (long)o * ld + j * p, p).CopyTo(new Span<float>(yg + (long)j * g.OutChannels * p + (long)o * p, p));
+                                continue;
+                            }
                             MmT(ld, og, rows, col, ld, wg, tp, bg, threads);
                             for (int j = 0; j < cnt; j++)
                                 Transpose8.Run(tp + (long)j * p * og, og, yg + (long)j * g.OutChannels * p, p, p, og);
