@@ -96,4 +96,14 @@ public class ConvKernelTests
                         }
                     }
     }
+
+    [Fact]
+    public void ConvBenchTimesTheRequestedShapes()
+    {
+        var results = ConvBench.Run(batch: 2, reps: 1, warmup: 1, only: "a");
+        var r = Assert.Single(results);
+        Assert.Equal("a 1->32 3x3 28x28", r.Case.Name);
+        Assert.True(r.ForwardMs > 0 && r.ForwardBackwardMs > 0 && r.ForwardGFlops > 0 && r.ForwardBackwardGFlops > 0, r.ToString());
+        Assert.Equal(7, ConvBench.Cases.Count);
+    }
 }
