@@ -56,6 +56,8 @@ public class ConvKernelTests
     [InlineData(2, 12, 96, 9, 3, 1, 1, 1, 3)]      // transposed product per group
     [InlineData(2, 8, 8, 45, 5, 1, 3, 2, 2)]       // tiled, grouped, dilated, odd width
     [InlineData(3, 32, 16, 20, 1, 1, 0, 1, 1)]     // pointwise: GEMM on NCHW
+    [InlineData(3, 1, 32, 40, 3, 1, 1, 1, 1)]      // 9 im2col rows: SmallKConv, threaded
+    [InlineData(3, 2, 32, 41, 3, 2, 1, 1, 2)]      // SmallKConv per group, threads split across groups
     [InlineData(1, 32, 16, 40, 1, 2, 0, 1, 1)]     // 1x1 with stride: im2col
     [InlineData(3, 24, 24, 37, 3, 1, 1, 1, 24)]    // depthwise, vector rows with a tail
     [InlineData(3, 24, 24, 37, 5, 2, 2, 1, 24)]    // depthwise, stride 2
