@@ -73,7 +73,8 @@ public static unsafe class ConvKernel
         finally { ArrayPool<float>.Shared.Return(wt); }
     }
 
-    // w here is the per-group transposed weight [groups][rows][Cout/groups]. Each block is computed transposed,
+    // w here is the per-group transposed weight [groups][rows][Cout/groups]. With at least ChannelsOnNMin channels per
+    // group each block is computed transposed,
     // Yᵀ[positions x Cout/groups] = colᵀ·Wᵀ (both operands packed by row copies, and the channel count, a multiple
     // of the micro-kernel's width in common networks, on the N side), then transposed into NCHW with 8x8 SIMD tiles.
     readonly struct ForwardJob(ConvGeometry g, float* x, float* w, float* b, float* y, int chunks, int threads) : Parallelism.IChunk
@@ -293,7 +294,7 @@ public static unsafe class ConvKernel
             bool pointwise = g.IsPointwise;
             float[] colT = ArrayPool<float>.Shared.Rent(nb * pb * nr);
             float[] tile = ArrayPool<float>.Shared.Rent(TileRows * pb);
-            float[]? tmp = nb > 1 ? ArrayPool<float>.Shared.Rent(og * nb * p) : null;
+            float[] tmp = ArrayPool<float>.Shared.Rent(og * nb * pb);
             float[] acc = ArrayPool<float>.Shared.Rent(nr * og);
             try
             {
@@ -321,19 +322,12 @@ public static unsafe class ConvKernel
                                         Transpose8.Run(tl, len, dst + (ra - r0), nr, rb - ra, len);
                                     }
                                 }
-                                float* a; int lda;
+                                // dYᵀ of the block (positions x channels; several small samples stacked), by 8x8 SIMD tiles.
                                 float* dyg = dy + ((long)n * g.OutChannels + grp * og) * p;
-                                if (cnt == 1) { a = dyg + p0; lda = p; }
-                                else
-                                {
-                                    // Several small samples: their dY side by side (positions are whole samples here).
-                                    for (int j = 0; j < cnt; j++)
-                                        for (int o = 0; o < og; o++)
-                                            new ReadOnlySpan<float>(dyg + (long)j * g.OutChannels * p + (long)o * p, p).CopyTo(new Span<float>(tp + (long)o * k + j * p, p));
-                                    a = tp; lda = k;
-                                }
-                                // dWᵀ[nr x og] += colTᵀ · dYᵀ  (A = colT stored k x nr, B = dY stored og x k)
-                                Gemm.Execute(new Gemm.Args(true, true, nr, og, k, 1f, ct, nr, a, lda, 1f, dwt, og, null, null, GemmActivation.None), Gemm.Selected, threads);
+                                for (int j = 0; j < cnt; j++)
+                                    Transpose8.Run(dyg + (long)j * g.OutChannels * p + p0, p, tp + (long)j * len * og, og, og, len);
+                                // dWᵀ[nr x og] += colTᵀ · dYᵀ  (A = colT stored k x nr, B = dYᵀ stored k x og)
+                                Gemm.Execute(new Gemm.Args(true, false, nr, og, k, 1f, ct, nr, tp, og, 1f, dwt, og, null, null, GemmActivation.None), Gemm.Selected, threads);
                             }
                         }
                         Transpose8.Run(dwt, og, dwg, rows, nr, og);
@@ -344,7 +338,7 @@ public static unsafe class ConvKernel
                 ArrayPool<float>.Shared.Return(acc);
                 ArrayPool<float>.Shared.Return(colT);
                 ArrayPool<float>.Shared.Return(tile);
-                if (tmp != null) ArrayPool<float>.Shared.Return(tmp);
+                ArrayPool<float>.Shared.Return(tmp);
             }
         }
     }
