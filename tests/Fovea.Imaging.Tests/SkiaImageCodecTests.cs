@@ -85,6 +85,41 @@ public sealed class SkiaImageCodecTests : IDisposable
             }
     }
 
+    // A 24-bit BMP written by hand: 3x2 pixels, rows bottom-up, BGR, each row padded to 4 bytes.
+    static byte[] Bmp(byte[,][] rgb)
+    {
+        int h = rgb.GetLength(0), w = rgb.GetLength(1), row = (3 * w + 3) / 4 * 4;
+        var b = new byte[54 + row * h];
+        b[0] = (byte)'B'; b[1] = (byte)'M';
+        BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(2), b.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(10), 54);
+        BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(14), 40);
+        BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(18), w);
+        BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(22), h);
+        BinaryPrimitives.WriteInt16LittleEndian(b.AsSpan(26), 1);
+        BinaryPrimitives.WriteInt16LittleEndian(b.AsSpan(28), 24);
+        BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(34), row * h);
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+            {
+                int o = 54 + (h - 1 - y) * row + 3 * x;
+                b[o] = rgb[y, x][2]; b[o + 1] = rgb[y, x][1]; b[o + 2] = rgb[y, x][0];
+            }
+        return b;
+    }
+
+    [Fact]
+    public void DecodesBmpExactly()
+    {
+        var px = new byte[2, 3][] { { [255, 0, 0], [0, 255, 0], [0, 0, 255] }, { [10, 20, 30], [40, 50, 60], [255, 255, 255] } };
+        var img = _codec.Decode(Bmp(px), "hand.bmp");
+        Assert.Equal(new[] { 3, 2, 3 }, (int[])img.Shape);
+        for (int y = 0; y < 2; y++)
+            for (int x = 0; x < 3; x++)
+                for (int c = 0; c < 3; c++) Assert.Equal(px[y, x][c] / 255f, img[c, y, x]);
+        Assert.Equal("Bmp", _codec.ReadInfo(Bmp(px), "hand.bmp").Format);
+    }
+
     static uint Crc32(ReadOnlySpan<byte> data)
     {
         uint crc = 0xFFFFFFFF;

@@ -127,6 +127,10 @@ case("upsample_bilinear_ac", "nn.Upsample(size=(5, 7), mode='bilinear', align_co
 case("dropout_eval", "nn.Dropout(0.3)", (3, 4), training=False)
 case("dropout2d_eval", "nn.Dropout2d(0.3)", (2, 3, 2, 2), training=False)
 
+# Containers: nested names ("0.0.weight", "1.running_mean") and a whole small CNN, trained one step's forward
+case("small_cnn", "nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(36, 5))", (3, 1, 6, 6))
+case("nested_seq", "nn.Sequential(nn.Sequential(nn.Conv2d(2, 3, 3), nn.GroupNorm(1, 3)), nn.GELU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(3, 2))", (2, 2, 5, 5))
+
 # Activations (inputs kept at least 0.05 away from kinks)
 for n, c in [("relu", "nn.ReLU()"), ("relu6", "nn.ReLU6()"), ("leakyrelu", "nn.LeakyReLU(0.1)"),
              ("prelu", "nn.PReLU()"), ("prelu_channels", "nn.PReLU(3, init=0.1)"), ("elu", "nn.ELU(0.5)"),

@@ -11,6 +11,7 @@ Record names:
       upstream: the gradient fed to backward for reduction none (absent: 1)
   opt/{config}/start/{p}, opt/{config}/grad/{s}/{p}, opt/{config}/param/{s}/{p}   (5 steps, 2 parameters)
   sched/{config}  [31, groups] learning rates after construction and after each of 30 steps
+  cycle/{config}/{lr,momentum}  the same for OneCycleLR with momentum cycling (momentum, or Adam's beta1)
   clip/{config}/{grad,clipped}/{p}, clip/{config}/norm
 """
 import struct
@@ -215,6 +216,26 @@ for name, make in SCHED.items():
         sch.step()
         lrs.append([g["lr"] for g in opt.param_groups])
     put(f"sched/{name}", lrs)
+
+# ---- OneCycleLR cycling the momentum (SGD's momentum, Adam's beta1) ----
+CYCLE = {
+    "sgd": (lambda: sgd_for_sched((0.1, 0.02)), lambda o: S.OneCycleLR(o, max_lr=0.5, total_steps=30), "momentum"),
+    "adam": (lambda: torch.optim.Adam([torch.zeros(1, requires_grad=True)], lr=0.01),
+             lambda o: S.OneCycleLR(o, max_lr=0.05, total_steps=30, three_phase=True, anneal_strategy="linear", base_momentum=0.8,
+                                    max_momentum=0.9), "betas"),
+}
+for name, (make_opt, make, key) in CYCLE.items():
+    opt = make_opt()
+    sch = make(opt)
+    lrs, moms = [], []
+    for s in range(31):
+        if s:
+            opt.step()
+            sch.step()
+        lrs.append([g["lr"] for g in opt.param_groups])
+        moms.append([g[key][0] if key == "betas" else g[key] for g in opt.param_groups])
+    put(f"cycle/{name}/lr", lrs)
+    put(f"cycle/{name}/momentum", moms)
 
 # ---- gradient clipping ----
 for name, max_norm, norm_type in [("l2", 1.0, 2.0), ("l1", 2.0, 1.0), ("inf", 0.5, float("inf")), ("l3", 1.5, 3.0), ("noclip", 100.0, 2.0)]:

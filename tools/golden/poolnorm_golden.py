@@ -161,6 +161,11 @@ interp([2, 3, 5, 6], None, [1.5, 2.5], "nearest", None)
 interp([2, 3, 6, 6], None, [0.6, 0.7], "nearest", None)
 interp([1, 2, 3, 4, 5], [5, 7, 4], None, "nearest", None)
 interp([1, 2, 3, 4, 5], None, [2.0, 1.5, 0.8], "nearest", None)
+interp([2, 3, 7], [12], None, "nearest-exact", None)
+interp([2, 3, 5, 6], None, [1.5, 0.7], "nearest-exact", None)
+interp([1, 2, 3, 4, 5], [5, 7, 4], None, "nearest-exact", None)
+interp([2, 3, 10, 9], [4, 5], None, "area", None)
+interp([1, 2, 5, 6, 7], None, [0.5, 0.7, 0.4], "area", None)
 for ac in (False, True):
     interp([2, 3, 7], [12], None, "linear", ac)
     interp([2, 3, 7], None, [1.6], "linear", ac)
@@ -170,6 +175,10 @@ for ac in (False, True):
     interp([2, 3, 5, 6], None, [1.7, 2.3], "bilinear", ac)
     interp([1, 2, 8, 9], None, [0.6, 0.45], "bilinear", ac)
     interp([1, 2, 4, 4], [1, 5], None, "bilinear", ac)
+    interp([2, 2, 5, 6], [9, 11], None, "bicubic", ac)
+    interp([1, 2, 6, 5], None, [0.6, 1.7], "bicubic", ac)
+    interp([1, 2, 3, 4, 5], [5, 7, 4], None, "trilinear", ac)
+    interp([1, 2, 3, 4, 5], None, [2.0, 1.5, 0.8], "trilinear", ac)
 
 
 # ---- batch norm ----

@@ -42,7 +42,8 @@ public sealed class DataLoader : IEnumerable<Batch>
     /// <param name="dataset">The samples.</param>
     /// <param name="batchSize">Samples per batch (the last batch of an epoch may be smaller unless <paramref name="dropLast"/>).</param>
     /// <param name="shuffle">Draw a new order every epoch.</param>
-    /// <param name="generator">Source of the order and of augmentation; default: a new one seeded from <see cref="Generator.Default"/>.</param>
+    /// <param name="generator">Source of the order and of augmentation; default: a new one seeded from
+    /// <see cref="Generator.Default"/> (drawn only when the loader shuffles or has transforms).</param>
     /// <param name="dropLast">Skip the last, incomplete batch of each epoch.</param>
     /// <param name="transforms">Applied in order to every sample ([C,H,W]; a [H,W] sample counts as one channel).</param>
     /// <param name="prefetch">Prepare the next batch on a background thread.</param>
@@ -58,9 +59,13 @@ public sealed class DataLoader : IEnumerable<Batch>
         DropLast = dropLast;
         Prefetch = prefetch;
         ReuseBuffers = reuseBuffers;
-        _gen = generator ?? new Generator(((long)Generator.Default.NextUInt() << 32) | Generator.Default.NextUInt());
         _transforms = transforms?.ToArray() ?? [];
         foreach (var t in _transforms) ArgumentNullException.ThrowIfNull(t, nameof(transforms));
+        // A loader that draws nothing random leaves the global generator alone (model init stays the same
+        // whether or not an evaluation loader was made first).
+        _gen = generator ?? (shuffle || _transforms.Length > 0
+            ? new Generator(((long)Generator.Default.NextUInt() << 32) | Generator.Default.NextUInt())
+            : new Generator(0));
 
         var inShape = dataset.SampleShape;
         _inNumel = inShape.Numel;

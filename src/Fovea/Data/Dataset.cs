@@ -128,6 +128,10 @@ public abstract class Dataset
         return new TensorDataset(data, SampleShape.ToArray(), labels, [.. ClassNames]);
     }
 
+    /// <summary>"TensorDataset(6000 samples of [1,28,28], 10 classes)".</summary>
+    public override string ToString()
+        => $"{GetType().Name}({Count} samples of {SampleShape}{(ClassNames.Count > 0 ? $", {ClassNames.Count} classes" : "")})";
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless 0 &lt;= index &lt; Count.</summary>
     protected void CheckIndex(int index)
     {

@@ -59,4 +59,50 @@ public static class ParamMap
             for (; i <= n - 4; i += 4) op.Invoke(Vector128.LoadUnsafe(ref aS, (nuint)i), Vector128.LoadUnsafe(ref bS, (nuint)i)).StoreUnsafe(ref ds, (nuint)i);
         for (; i < n; i++) Unsafe.Add(ref ds, i) = op.Invoke(Unsafe.Add(ref aS, i), Unsafe.Add(ref bS, i));
     }
+
+    /// <summary>Elements below which one thread maps everything (an elementwise pass costs ~1 ns per element).</summary>
+    internal const int ParallelThreshold = 1 << 17;
+
+    /// <summary><see cref="Unary{TOp}"/> over arrays, split into coarse chunks across <see cref="Parallelism.MaxThreads"/> threads when large.</summary>
+    public static void UnaryParallel<TOp>(TOp op, float[] x, int xOff, float[] dst, int dstOff, int n) where TOp : struct, IUnaryFn
+    {
+        int chunks = Chunks(n);
+        if (chunks <= 1) { Unary(op, x.AsSpan(xOff, n), dst.AsSpan(dstOff, n)); return; }
+        Parallelism.For(chunks, new UnaryChunk<TOp>(op, x, xOff, dst, dstOff, n, chunks));
+    }
+
+    /// <summary><see cref="Binary{TOp}"/> over arrays, split into coarse chunks when large.</summary>
+    public static void BinaryParallel<TOp>(TOp op, float[] a, int aOff, float[] b, int bOff, float[] dst, int dstOff, int n) where TOp : struct, IBinaryFn
+    {
+        int chunks = Chunks(n);
+        if (chunks <= 1) { Binary(op, a.AsSpan(aOff, n), b.AsSpan(bOff, n), dst.AsSpan(dstOff, n)); return; }
+        Parallelism.For(chunks, new BinaryChunk<TOp>(op, a, aOff, b, bOff, dst, dstOff, n, chunks));
+    }
+
+    static int Chunks(int n) => n < ParallelThreshold ? 1 : Math.Min(Parallelism.MaxThreads, n / (ParallelThreshold / 2));
+
+    // Chunk c covers [n·c/chunks, n·(c+1)/chunks), rounded to whole 16-float vectors.
+    static (int lo, int len) Range(int c, int n, int chunks)
+    {
+        int lo = (int)((long)n * c / chunks) & ~15, hi = c == chunks - 1 ? n : (int)((long)n * (c + 1) / chunks) & ~15;
+        return (lo, hi - lo);
+    }
+
+    readonly struct UnaryChunk<TOp>(TOp op, float[] x, int xOff, float[] dst, int dstOff, int n, int chunks) : Parallelism.IChunk where TOp : struct, IUnaryFn
+    {
+        public void Run(int c)
+        {
+            var (lo, len) = Range(c, n, chunks);
+            Unary(op, x.AsSpan(xOff + lo, len), dst.AsSpan(dstOff + lo, len));
+        }
+    }
+
+    readonly struct BinaryChunk<TOp>(TOp op, float[] a, int aOff, float[] b, int bOff, float[] dst, int dstOff, int n, int chunks) : Parallelism.IChunk where TOp : struct, IBinaryFn
+    {
+        public void Run(int c)
+        {
+            var (lo, len) = Range(c, n, chunks);
+            Binary(op, a.AsSpan(aOff + lo, len), b.AsSpan(bOff + lo, len), dst.AsSpan(dstOff + lo, len));
+        }
+    }
 }

@@ -24,9 +24,7 @@ public static class Softmax
                 TensorPrimitives.Subtract(x, m, y);
                 if (log)
                 {
-                    float s = 0;
-                    // exp into nothing: sum of exp(y) without storing it
-                    s = SumExp(y);
+                    float s = SumExp(y);      // Σ e^y through a small stack buffer, e^y itself not kept
                     TensorPrimitives.Subtract(y, MathF.Log(s), y);
                 }
                 else

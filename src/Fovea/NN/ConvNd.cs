@@ -81,7 +81,15 @@ public abstract class ConvNd : Module
 
     public override Tensor Forward(Tensor input)
     {
-        CheckChannelsFirst(input, KernelSize.Length, InChannels);
+        int dims = KernelSize.Length;
+        CheckChannelsFirst(input, dims, InChannels);
+        if (!Transposed)
+            for (int i = 0; i < dims; i++)
+            {
+                int padded = input.Shape[2 + i] + _padArg[i] + _padArg[_padArg.Length == dims ? i : dims + i];
+                if (padded < Dilation[i] * (KernelSize[i] - 1) + 1)
+                    throw InputError(input, $"spatial sizes of at least the kernel {Repr.Tuple(KernelSize)} (dilation {Repr.Tuple(Dilation)}, after padding)", $"axis {2 + i} has {input.Shape[2 + i]}");
+            }
         return Transposed
             ? Ops.ConvTranspose(input, Weight, Bias, Stride, Padding, OutputPadding, Dilation, Groups)
             : Ops.Conv(input, Weight, Bias, Stride, _padArg, Dilation, Groups);

@@ -58,7 +58,7 @@ public abstract class Module
         return value;
     }
 
-    /// <summary>Registers (or replaces) a buffer: saved in the state dict, moved with the model, never learned.</summary>
+    /// <summary>Registers (or replaces) a buffer: saved in the state dict, never learned (e.g. running statistics).</summary>
     protected Tensor RegisterBuffer(string name, Tensor value)
     {
         CheckName(name, Kind.Buffer);
@@ -124,6 +124,25 @@ public abstract class Module
             acc.Add((prefix, m));
             foreach (var (n, c) in m._children) Walk(c, prefix.Length == 0 ? n : prefix + "." + n, seen, acc);
         }
+    }
+
+    /// <summary>
+    /// The descendant at a dotted path ("features.3"), like <c>get_submodule</c>; "" is this module. Throws naming the
+    /// first missing part and the children that exist there.
+    /// </summary>
+    public Module GetSubmodule(string target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var m = this;
+        if (target.Length == 0) return m;
+        foreach (var part in target.Split('.'))
+        {
+            int i = m._children.FindIndex(c => c.Name == part);
+            if (i < 0)
+                throw new ArgumentException($"GetSubmodule(\"{target}\"): {m.TypeName} has no child \"{part}\"; its children are {(m._children.Count == 0 ? "none" : string.Join(", ", m._children.Select(c => c.Name)))}.");
+            m = m._children[i].Value;
+        }
+        return m;
     }
 
     /// <summary>This module and every descendant.</summary>
@@ -349,7 +368,7 @@ public abstract class Module
     protected internal virtual long MultiplyAdds(Tensor input, Tensor output) => 0;
 
     /// <summary>
-    /// A Keras-style table: one row per leaf layer in call order (name, type, output shape, parameters, multiply-adds),
+    /// A Keras-style table: one row per leaf layer (and per module holding its own parameters) in the order the calls finish (name, type, output shape, parameters, multiply-adds),
     /// then totals with trainable vs frozen parameters. Runs one forward pass on zeros of <paramref name="inputShape"/>
     /// (batch axis included, e.g. <c>Summary(1, 3, 32, 32)</c>) in eval mode under NoGrad; the mode is restored after.
     /// </summary>

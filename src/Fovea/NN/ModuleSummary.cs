@@ -17,7 +17,7 @@ internal static class ModuleSummary
         bool training = model.IsTraining;
         foreach (var (name, m) in model.NamedModules())
         {
-            if (m.HasChildren) continue;
+            if (m.HasChildren && !m.OwnParameters().Any()) continue;   // containers: their children have the rows
             long own = m.OwnParameters().Sum(p => (long)p.Value.Numel);
             string n = name.Length == 0 ? "(model)" : name;
             handles.Add(m.RegisterForwardHook((mod, x, y) => rows.Add(new Row(n, mod.TypeName, y.Shape, own, mod.MultiplyAdds(x, y)))));

@@ -2,7 +2,7 @@ namespace Fovea.NN;
 
 /// <summary>
 /// x for x ≥ 0, a·x otherwise, with a learned slope a: one shared (numParameters = 1) or one per channel (axis 1),
-/// starting at <paramref name="init"/> (0.25), like <c>torch.nn.PReLU</c>. State: weight [numParameters].
+/// starting at init (0.25), like <c>torch.nn.PReLU</c>. State: weight [numParameters].
 /// </summary>
 public class PReLU : Module
 {

@@ -18,7 +18,7 @@ public static partial class Ops
         var (geo, outShape) = ConvArgs.Conv(op, x.Shape, w.Shape, b?.Shape, stride, padding, dilation, groups);
         Tensor xc = ConvArgs.Dense(x), wc = ConvArgs.Dense(w);
         Tensor? bc = b is null ? null : ConvArgs.Dense(b);
-        var y = Tensor.Empty(outShape);
+        var y = ConvArgs.Output(outShape);
         ConvKernel.Forward(xc.Span, wc.Span, bc is null ? default : bc.Span, y.Span, geo);
         return Tape.Record(y, op, [x, w, b], g =>
         {
@@ -26,17 +26,17 @@ public static partial class Ops
             Tensor? dx = null, dw = null, db = null;
             if (x.RequiresGrad)
             {
-                dx = Tensor.Empty(x.Shape);
+                dx = ConvArgs.Output(x.Shape);
                 ConvKernel.BackwardInput(gc.Span, wc.Span, dx.Span, geo);
             }
             if (w.RequiresGrad)
             {
-                dw = Tensor.Empty(w.Shape);
+                dw = ConvArgs.Output(w.Shape);
                 ConvKernel.BackwardWeight(gc.Span, xc.Span, dw.Span, geo);
             }
             if (b is not null && b.RequiresGrad)
             {
-                db = Tensor.Empty(b.Shape);
+                db = ConvArgs.Output(b.Shape);
                 ConvKernel.BackwardBias(gc.Span, db.Span, geo.Batch, geo.OutChannels, geo.OutSpatial);
             }
             return [dx, dw, db];

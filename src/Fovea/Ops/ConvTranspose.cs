@@ -16,7 +16,7 @@ public static partial class Ops
         string op = ConvArgs.Name("ConvTranspose", w.Rank);
         var (geo, outShape) = ConvArgs.Transpose(op, x.Shape, w.Shape, b?.Shape, stride, padding, outputPadding, dilation, groups);
         Tensor xc = ConvArgs.Dense(x), wc = ConvArgs.Dense(w);
-        var y = Tensor.Empty(outShape);
+        var y = ConvArgs.Output(outShape);
         // geo describes the convolution y → x: its input is y, its output is x.
         ConvKernel.BackwardInput(xc.Span, wc.Span, y.Span, geo);
         if (b is not null) ConvKernel.AddBias(y.Span, ConvArgs.Dense(b).Span, geo.Batch, geo.InChannels, geo.InSpatial);
@@ -26,17 +26,17 @@ public static partial class Ops
             Tensor? dx = null, dw = null, db = null;
             if (x.RequiresGrad)
             {
-                dx = Tensor.Empty(x.Shape);
+                dx = ConvArgs.Output(x.Shape);
                 ConvKernel.Forward(gc.Span, wc.Span, default, dx.Span, geo);
             }
             if (w.RequiresGrad)
             {
-                dw = Tensor.Empty(w.Shape);
+                dw = ConvArgs.Output(w.Shape);
                 ConvKernel.BackwardWeight(xc.Span, gc.Span, dw.Span, geo);
             }
             if (b is not null && b.RequiresGrad)
             {
-                db = Tensor.Empty(b.Shape);
+                db = ConvArgs.Output(b.Shape);
                 ConvKernel.BackwardBias(gc.Span, db.Span, geo.Batch, geo.InChannels, geo.InSpatial);
             }
             return [dx, dw, db];

@@ -8,9 +8,11 @@ public static partial class Ops
     /// Resizes the spatial axes of x [N,C,*] like <c>torch.nn.functional.interpolate</c>, given either the output
     /// <paramref name="size"/> or a <paramref name="scaleFactor"/> (output = floor(in·scale), and the scale itself
     /// drives the index rule, as in PyTorch without recompute_scale_factor). Modes: "nearest" (1 to 3 axes;
-    /// PyTorch's legacy rule src = min(floor(dst·in/out), in-1)), "linear" (1 axis) and "bilinear" (2 axes), the
-    /// latter two with align_corners false (default) or true. d/dx is the adjoint: each output's gradient goes
-    /// back to the inputs it read, with the same weights.
+    /// PyTorch's legacy rule src = min(floor(dst·in/out), in-1)), "nearest-exact" (src = min(floor((dst+0.5)·in/out), in-1)),
+    /// "area" (adaptive average pooling), "linear" (1 axis), "bilinear" and "bicubic"
+    /// (2 axes, cubic convolution with A = -0.75) and "trilinear" (3 axes), the interpolating ones with
+    /// align_corners false (default) or true. d/dx is the adjoint: each output's gradient goes back to the inputs it
+    /// read, with the same weights.
     /// </summary>
     public static Tensor Interpolate(Tensor x, int[]? size, float[]? scaleFactor, string mode = "nearest", bool? alignCorners = null)
     {
@@ -51,16 +53,21 @@ public static partial class Ops
 
         switch (mode)
         {
+            case "area":
+                if (alignCorners is not null) throw new ArgumentException($"{op}: alignCorners only applies to the interpolating modes; leave it null.");
+                return AdaptiveAvgPool(x, outSizes);
             case "nearest":
+            case "nearest-exact":
             {
-                if (alignCorners is not null) throw new ArgumentException($"{op}: alignCorners only applies to linear modes; leave it null.");
+                if (alignCorners is not null) throw new ArgumentException($"{op}: alignCorners only applies to the interpolating modes; leave it null.");
+                bool exact = mode == "nearest-exact";
                 int off = 3 - dims;
                 int In(int a) => a < off ? 1 : inSizes[a - off];
-                int[] Map(int a) => a < off ? [0] : InterpolateKernel.NearestMap(inSizes[a - off], outSizes[a - off], scales[a - off]);
+                int[] Map(int a) => a < off ? [0] : InterpolateKernel.NearestMap(inSizes[a - off], outSizes[a - off], scales[a - off], exact);
                 int[] md = Map(0), mh = Map(1), mw = Map(2);
                 int id = In(0), ih = In(1), iw = In(2);
                 InterpolateKernel.NearestForward(PoolDense(x), y.Span, planes, id, ih, iw, md, mh, mw);
-                return Tape.Record(y, "InterpolateNearest", [x], g =>
+                return Tape.Record(y, exact ? "InterpolateNearestExact" : "InterpolateNearest", [x], g =>
                 {
                     var gx = Tensor.Empty(xShape);
                     InterpolateKernel.NearestBackward(PoolDense(g), gx.Span, planes, id, ih, iw, md, mh, mw);
@@ -69,23 +76,30 @@ public static partial class Ops
             }
             case "linear":
             case "bilinear":
+            case "trilinear":
+            case "bicubic":
             {
-                int want = mode == "linear" ? 1 : 2;
+                int want = mode switch { "linear" => 1, "trilinear" => 3, _ => 2 };
                 if (dims != want) throw new ShapeMismatchException($"{op}: expects a {want + 2}-D input, got {x.Shape}.");
                 bool ac = alignCorners ?? false;
-                int ih = dims == 2 ? inSizes[0] : 1, iw = inSizes[^1];
-                var mh = dims == 2 ? InterpolateKernel.LinearMap(ih, outSizes[0], ac, scales[0]) : InterpolateKernel.LinearMap(1, 1, ac, null);
-                var mw = InterpolateKernel.LinearMap(iw, outSizes[^1], ac, scales[^1]);
-                InterpolateKernel.BilinearForward(PoolDense(x), y.Span, planes, ih, iw, mh, mw);
-                return Tape.Record(y, mode == "linear" ? "InterpolateLinear" : "InterpolateBilinear", [x], g =>
+                int off = 3 - dims;
+                int In(int a) => a < off ? 1 : inSizes[a - off];
+                InterpolateKernel.TapTable Taps(int a) => a < off ? InterpolateKernel.TapTable.Identity
+                    : mode == "bicubic" ? InterpolateKernel.CubicTaps(inSizes[a - off], outSizes[a - off], ac, scales[a - off])
+                    : InterpolateKernel.LinearTaps(inSizes[a - off], outSizes[a - off], ac, scales[a - off]);
+                var (td, th, tw) = (Taps(0), Taps(1), Taps(2));
+                int id = In(0), ih = In(1), iw = In(2);
+                InterpolateKernel.SeparableForward(PoolDense(x), y.Span, planes, id, ih, iw, td, th, tw);
+                string name = "Interpolate" + char.ToUpperInvariant(mode[0]) + mode[1..];
+                return Tape.Record(y, name, [x], g =>
                 {
                     var gx = Tensor.Empty(xShape);
-                    InterpolateKernel.BilinearBackward(PoolDense(g), gx.Span, planes, ih, iw, mh, mw);
+                    InterpolateKernel.SeparableBackward(PoolDense(g), gx.Span, planes, id, ih, iw, td, th, tw);
                     return [gx];
                 });
             }
             default:
-                throw new ArgumentException($"Interpolate: mode '{mode}' is not supported (nearest, linear, bilinear).");
+                throw new ArgumentException($"Interpolate: mode '{mode}' is not supported (nearest, nearest-exact, linear, bilinear, bicubic, trilinear, area).");
         }
     }
 }

@@ -7,13 +7,26 @@ public static partial class Ops
     /// <summary>A span-to-span map (a TensorPrimitives call); called once per tensor, not per element.</summary>
     internal delegate void SpanMap(ReadOnlySpan<float> x, Span<float> y);
 
-    /// <summary>f over the elements of <paramref name="x"/> into a new contiguous tensor (no autograd).</summary>
+    /// <summary>f over the elements of <paramref name="x"/> into a new contiguous tensor (no autograd); large tensors in parallel chunks.</summary>
     internal static Tensor SpanUnary(Tensor x, SpanMap f)
     {
         var xc = x.IsContiguous ? x : ContiguousCopy(x);
         var y = Tensor.Empty(x.Shape);
-        if (y.Numel > 0) f(xc.Storage.AsSpan(xc.Offset, xc.Numel), y.Span);
+        int n = y.Numel;
+        if (n == 0) return y;
+        int chunks = n < ParamMap.ParallelThreshold ? 1 : Math.Min(Parallelism.MaxThreads, n / (ParamMap.ParallelThreshold / 2));
+        if (chunks <= 1) f(xc.Storage.AsSpan(xc.Offset, n), y.Span);
+        else Parallelism.For(chunks, new SpanChunk(f, xc.Storage, xc.Offset, y.Storage, n, chunks));
         return y;
+    }
+
+    readonly struct SpanChunk(SpanMap f, float[] x, int xOff, float[] y, int n, int chunks) : Parallelism.IChunk
+    {
+        public void Run(int c)
+        {
+            int lo = (int)((long)n * c / chunks), hi = (int)((long)n * (c + 1) / chunks);
+            f(x.AsSpan(xOff + lo, hi - lo), y.AsSpan(lo, hi - lo));
+        }
     }
 
     /// <summary>The elements of <paramref name="x"/> as a contiguous read-only span (copies only when strided).</summary>
@@ -73,12 +86,14 @@ public static partial class Ops
     /// </summary>
     internal static Tensor Activation<TF, TG>(Tensor x, TF f, TG grad, string op) where TF : struct, IUnaryFn where TG : struct, IBinaryFn
     {
+        var xc = x.IsContiguous ? x : ContiguousCopy(x);
         var y = Tensor.Empty(x.Shape);
-        ParamMap.Unary(f, Dense(x), y.Span);
+        ParamMap.UnaryParallel(f, xc.Storage, xc.Offset, y.Storage, 0, y.Numel);
         return Tape.Record(y, op, [x], g =>
         {
+            var gc = g.IsContiguous ? g : ContiguousCopy(g);
             var d = Tensor.Empty(x.Shape);
-            ParamMap.Binary(grad, Dense(x), Dense(g), d.Span);
+            ParamMap.BinaryParallel(grad, xc.Storage, xc.Offset, gc.Storage, gc.Offset, d.Storage, 0, d.Numel);
             return [d];
         });
     }

@@ -17,20 +17,19 @@ public class Adam : Optimizer
     private protected Adam(string name, IEnumerable<ParamGroup> groups, float lr, (float Beta1, float Beta2)? betas, float eps,
         float weightDecay, bool amsgrad)
         : base(name, groups, [("lr", lr), ("weight_decay", weightDecay), ("beta1", (betas ?? (0.9f, 0.999f)).Beta1),
-            ("beta2", (betas ?? (0.9f, 0.999f)).Beta2), ("eps", eps), ("amsgrad", amsgrad ? 1 : 0)])
-    {
-        foreach (var g in ParamGroups)
-        {
-            CheckAtLeast(Name, "learning rate", g.LearningRate);
-            CheckAtLeast(Name, "epsilon", g["eps"]);
-            CheckAtLeast(Name, "weight decay", g.WeightDecay);
-            foreach (var b in new[] { "beta1", "beta2" })
-                if (!(g[b] >= 0 && g[b] < 1)) throw new ArgumentException($"{Name}: invalid {b} {g[b]} (expected a value in [0, 1)).");
-        }
-    }
+            ("beta2", (betas ?? (0.9f, 0.999f)).Beta2), ("eps", eps), ("amsgrad", amsgrad ? 1 : 0)]) { }
 
     /// <summary>True for AdamW: weight decay shrinks the parameter directly instead of entering the gradient.</summary>
     private protected virtual bool Decoupled => false;
+
+    private protected override void ValidateGroup(ParamGroup g)
+    {
+        CheckAtLeast(Name, "learning rate", g.LearningRate);
+        CheckAtLeast(Name, "epsilon", g["eps"]);
+        CheckAtLeast(Name, "weight decay", g.WeightDecay);
+        foreach (var b in new[] { "beta1", "beta2" })
+            if (!(g[b] >= 0 && g[b] < 1)) throw new ArgumentException($"{Name}: invalid {b} {g[b]} (expected a value in [0, 1)).");
+    }
 
     private protected override IReadOnlyList<string> BufferNames { get; } = ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"];
 

@@ -49,8 +49,12 @@ public abstract class LRScheduler
             float lr = (float)LrAt(g, epoch);
             Optimizer.ParamGroups[g].LearningRate = lr;
             _lastLr[g] = lr;
+            ApplyOthers(g, epoch);
         }
     }
+
+    /// <summary>Sets hyperparameters other than the learning rate that the schedule drives (OneCycleLR's momentum).</summary>
+    internal virtual void ApplyOthers(int group, int epoch) { }
 
     /// <summary>The position in the schedule: "last_epoch" and "base_lr.{g}", as 0-D tensors.</summary>
     public Dictionary<string, Tensor> StateDict()

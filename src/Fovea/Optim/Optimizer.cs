@@ -12,7 +12,7 @@ namespace Fovea.Optim;
 public abstract class Optimizer
 {
     readonly List<ParamGroup> _groups;
-    readonly ParamState[] _state;
+    readonly List<ParamState> _state = [];
     readonly string[] _optionNames;
 
     /// <param name="name">The optimizer's name for error messages.</param>
@@ -26,25 +26,55 @@ public abstract class Optimizer
         _optionNames = [.. defaults.Select(d => d.Name)];
         if (_groups.Count == 0 || _groups.All(g => g.Params.Count == 0))
             throw new ArgumentException($"{name}: got an empty parameter list.");
+        _defaults = defaults;
         var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
-        int index = 0;
-        foreach (var g in _groups)
+        foreach (var g in _groups) Admit(g, seen);
+    }
+
+    readonly IReadOnlyList<(string Name, float Value)> _defaults;
+
+    // Fills the group's unset options from the defaults and checks its parameters; adds their (empty) states.
+    void Admit(ParamGroup g, HashSet<Tensor> seen)
+    {
+        foreach (var (key, value) in _defaults) if (!g.Options.ContainsKey(key)) g.Options[key] = value;
+        foreach (var key in g.Options.Keys)
+            if (key != "initial_lr" && !_optionNames.Contains(key))
+                throw new ArgumentException($"{Name}: unknown option '{key}' in a parameter group (expected {string.Join(", ", _optionNames)}).");
+        int index = _state.Count;
+        foreach (var p in g.Params)
         {
-            foreach (var (key, value) in defaults) if (!g.Options.ContainsKey(key)) g.Options[key] = value;
-            foreach (var key in g.Options.Keys)
-                if (key != "initial_lr" && !_optionNames.Contains(key))
-                    throw new ArgumentException($"{name}: unknown option '{key}' in a parameter group (expected {string.Join(", ", _optionNames)}).");
-            foreach (var p in g.Params)
-            {
-                if (p is null) throw new ArgumentException($"{name}: parameter {index} is null.");
-                if (!p.IsLeaf) throw new ArgumentException($"{name}: parameter {index} {p.Shape} is not a leaf tensor (made by {p.GradFnName}); optimize leaves only.");
-                if (!p.IsContiguous) throw new ArgumentException($"{name}: parameter {index} {p.Shape} is not contiguous; parameters must be contiguous tensors.");
-                if (!seen.Add(p)) throw new ArgumentException($"{name}: parameter {index} {p.Shape} appears more than once.");
-                index++;
-            }
+            if (p is null) throw new ArgumentException($"{Name}: parameter {index} is null.");
+            if (!p.IsLeaf) throw new ArgumentException($"{Name}: parameter {index} {p.Shape} is not a leaf tensor (made by {p.GradFnName}); optimize leaves only.");
+            if (!p.IsContiguous) throw new ArgumentException($"{Name}: parameter {index} {p.Shape} is not contiguous; parameters must be contiguous tensors.");
+            if (!seen.Add(p)) throw new ArgumentException($"{Name}: parameter {index} {p.Shape} appears more than once.");
+            index++;
         }
-        _state = new ParamState[index];
-        for (int i = 0; i < index; i++) _state[i] = new ParamState();
+        ValidateGroup(g);
+        foreach (var _ in g.Params) _state.Add(new ParamState());
+    }
+
+    /// <summary>Checks a group's options (called for every group, from the constructor and <see cref="AddParamGroup"/>).</summary>
+    private protected virtual void ValidateGroup(ParamGroup group) { }
+
+    /// <summary>
+    /// Adds a parameter group (e.g. layers unfrozen during fine-tuning), like PyTorch's <c>add_param_group</c>;
+    /// options it leaves unset take the optimizer's defaults. Its parameters must not be in another group.
+    /// </summary>
+    public void AddParamGroup(ParamGroup group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        var seen = new HashSet<Tensor>(Parameters, ReferenceEqualityComparer.Instance);
+        var optionsBefore = new Dictionary<string, float>(group.Options);
+        int statesBefore = _state.Count;
+        try { Admit(group, seen); }
+        catch
+        {
+            group.Options.Clear();
+            foreach (var (k, v) in optionsBefore) group.Options[k] = v;
+            _state.RemoveRange(statesBefore, _state.Count - statesBefore);
+            throw;
+        }
+        _groups.Add(group);
     }
 
     /// <summary>The optimizer's name (for messages).</summary>

@@ -9,11 +9,15 @@ public sealed class ParamGroup
 {
     internal readonly Dictionary<string, float> Options = [];
 
-    /// <summary>A group over <paramref name="parameters"/> with optional per-group learning rate and weight decay.</summary>
-    public ParamGroup(IEnumerable<Tensor> parameters, float? lr = null, float? weightDecay = null)
+    /// <summary>
+    /// A group over <paramref name="parameters"/> with optional per-group learning rate, weight decay and other
+    /// options by their PyTorch names (e.g. <c>new() { ["momentum"] = 0.9f }</c>; the optimizer rejects names it does not know).
+    /// </summary>
+    public ParamGroup(IEnumerable<Tensor> parameters, float? lr = null, float? weightDecay = null, IReadOnlyDictionary<string, float>? options = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         Params = [.. parameters];
+        if (options is not null) foreach (var (k, v) in options) Options[k] = v;
         if (lr is float l) Options["lr"] = l;
         if (weightDecay is float w) Options["weight_decay"] = w;
     }

@@ -13,16 +13,15 @@ public sealed class RMSprop : Optimizer
     public RMSprop(IEnumerable<ParamGroup> groups, float lr = 1e-2f, float alpha = 0.99f, float eps = 1e-8f, float weightDecay = 0,
         float momentum = 0, bool centered = false)
         : base("RMSprop", groups, [("lr", lr), ("weight_decay", weightDecay), ("alpha", alpha), ("eps", eps), ("momentum", momentum),
-            ("centered", centered ? 1 : 0)])
+            ("centered", centered ? 1 : 0)]) { }
+
+    private protected override void ValidateGroup(ParamGroup g)
     {
-        foreach (var g in ParamGroups)
-        {
-            CheckAtLeast(Name, "learning rate", g.LearningRate);
-            CheckAtLeast(Name, "epsilon", g["eps"]);
-            CheckAtLeast(Name, "momentum", g["momentum"]);
-            CheckAtLeast(Name, "alpha", g["alpha"]);
-            CheckAtLeast(Name, "weight decay", g.WeightDecay);
-        }
+        CheckAtLeast(Name, "learning rate", g.LearningRate);
+        CheckAtLeast(Name, "epsilon", g["eps"]);
+        CheckAtLeast(Name, "momentum", g["momentum"]);
+        CheckAtLeast(Name, "alpha", g["alpha"]);
+        CheckAtLeast(Name, "weight decay", g.WeightDecay);
     }
 
     private protected override IReadOnlyList<string> BufferNames { get; } = ["square_avg", "momentum_buffer", "grad_avg"];

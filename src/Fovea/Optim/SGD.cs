@@ -10,16 +10,15 @@ public sealed class SGD : Optimizer
         : this([new ParamGroup(parameters)], lr, momentum, dampening, weightDecay, nesterov) { }
 
     public SGD(IEnumerable<ParamGroup> groups, float lr, float momentum = 0, float dampening = 0, float weightDecay = 0, bool nesterov = false)
-        : base("SGD", groups, [("lr", lr), ("weight_decay", weightDecay), ("momentum", momentum), ("dampening", dampening), ("nesterov", nesterov ? 1 : 0)])
+        : base("SGD", groups, [("lr", lr), ("weight_decay", weightDecay), ("momentum", momentum), ("dampening", dampening), ("nesterov", nesterov ? 1 : 0)]) { }
+
+    private protected override void ValidateGroup(ParamGroup g)
     {
-        foreach (var g in ParamGroups)
-        {
-            CheckAtLeast(Name, "learning rate", g.LearningRate);
-            CheckAtLeast(Name, "momentum", g["momentum"]);
-            CheckAtLeast(Name, "weight decay", g.WeightDecay);
-            if (g["nesterov"] != 0 && (g["momentum"] <= 0 || g["dampening"] != 0))
-                throw new ArgumentException($"SGD: Nesterov momentum requires a momentum > 0 and zero dampening (got momentum {g["momentum"]}, dampening {g["dampening"]}).");
-        }
+        CheckAtLeast(Name, "learning rate", g.LearningRate);
+        CheckAtLeast(Name, "momentum", g["momentum"]);
+        CheckAtLeast(Name, "weight decay", g.WeightDecay);
+        if (g["nesterov"] != 0 && (g["momentum"] <= 0 || g["dampening"] != 0))
+            throw new ArgumentException($"SGD: Nesterov momentum requires a momentum > 0 and zero dampening (got momentum {g["momentum"]}, dampening {g["dampening"]}).");
     }
 
     private protected override IReadOnlyList<string> BufferNames { get; } = ["momentum_buffer"];

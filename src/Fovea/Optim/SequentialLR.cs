@@ -29,8 +29,21 @@ public sealed class SequentialLR : LRScheduler
 
     protected internal override double LrAt(int group, int epoch)
     {
+        var (s, e) = Current(epoch);
+        return s.LrAt(group, e);
+    }
+
+    internal override void ApplyOthers(int group, int epoch)
+    {
+        var (s, e) = Current(epoch);
+        s.ApplyOthers(group, e);
+    }
+
+    /// <summary>The scheduler in charge at <paramref name="epoch"/> and its own epoch count.</summary>
+    (LRScheduler Scheduler, int Epoch) Current(int epoch)
+    {
         int idx = 0;
         while (idx < _milestones.Length && _milestones[idx] <= epoch) idx++;
-        return _schedulers[idx].LrAt(group, idx == 0 ? epoch : epoch - _milestones[idx - 1]);
+        return (_schedulers[idx], idx == 0 ? epoch : epoch - _milestones[idx - 1]);
     }
 }

@@ -67,6 +67,7 @@ public class DatasetTests
         var ds = new ByteImageDataset([0, 51, 255, 128], [1, 2, 2], [4], ["a", "b", "c", "d", "e"]);
         TensorAssert.Close([0f, 0.2f, 1f, 128 / 255f], ds.Get(0).Input, 1e-7f, 0);
         Assert.Equal(5, ds.NumClasses);
+        Assert.Equal("ByteImageDataset(1 samples of [1,2,2], 5 classes)", ds.ToString());
         Assert.Throws<ArgumentException>(() => new ByteImageDataset([0], [1], [5], ["a"]));
     }
 }

@@ -49,17 +49,18 @@ public sealed class NpzDatasetTests : IDisposable
         Assert.Equal(new[] { 1, 2, 3 }, (int[])ds.SampleShape);
         TensorAssert.Close([0f, 0.2f, 0.4f, 0.6f, 0.8f, 1f], ds.Get(0).Input, 1e-6f, 0);
         Assert.Equal(new[] { 4, 1 }, ds.Labels());
+        TensorAssert.Close([0f, 51, 102, 153, 204, 255], new NpzDataset(path, scale: 1).Get(0).Input);
     }
 
     [Fact]
     public void NamedFloatArraysChannelsLast()
     {
-        // One 1x2 image with 3 channels, channels last: pixel 0 = (1,2,3), pixel 1 = (4,5,6).
-        var x = Npy("<f4", "(1, 1, 2, 3)", new float[] { 1, 2, 3, 4, 5, 6 }.SelectMany(BitConverter.GetBytes).ToArray());
+        // One 1x2 image with 3 channels, channels last: pixel 0 = (.1,.2,.3), pixel 1 = (.4,.5,.6); not bytes, so not scaled.
+        var x = Npy("<f4", "(1, 1, 2, 3)", new float[] { .1f, .2f, .3f, .4f, .5f, .6f }.SelectMany(BitConverter.GetBytes).ToArray());
         var path = Npz("b.npz", ("images", x), ("labels", Npy("<i4", "(1, 1)", BitConverter.GetBytes(2))));
         var ds = new NpzDataset(path, "images", "labels", channelsLast: true);
         Assert.Equal(new[] { 3, 1, 2 }, (int[])ds.SampleShape);
-        TensorAssert.Close([1f, 4, 2, 5, 3, 6], ds.Get(0).Input);
+        TensorAssert.Close([.1f, .4f, .2f, .5f, .3f, .6f], ds.Get(0).Input);
         Assert.Equal(2, ds.GetLabel(0));
     }
 
@@ -73,6 +74,7 @@ public sealed class NpzDatasetTests : IDisposable
         Assert.Throws<FoveaFormatException>(() => new NpzDataset(Npz("h2.npz", ("x", Npy("<f4", "(2,)", new byte[8]))))); // no y
         Assert.Throws<FoveaFormatException>(() => new NpzDataset(Npz("h3.npz", ("x", Npy("<f4", "(3,)", new byte[12])), ("y", y))));
         Assert.Throws<FoveaFormatException>(() => new NpzDataset(Npz("h4.npz", ("x", Npy("<c8", "(2,)", new byte[16])), ("y", y))));
+        Assert.Throws<FoveaFormatException>(() => new NpzDataset(Npz("h7.npz", ("x", Npy("<f4", "(2,)", new byte[8])), ("y", Npy("<f4", "(2,)", new float[] { 0.5f, 1 }.SelectMany(BitConverter.GetBytes).ToArray())))));
         Assert.Throws<FoveaFormatException>(() => new NpzDataset(Npz("h5.npz", ("x", [1, 2, 3]), ("y", y))));
         File.WriteAllBytes(Path.Combine(_dir, "h6.npz"), [1, 2, 3, 4]);
         Assert.Throws<FoveaFormatException>(() => new NpzDataset(Path.Combine(_dir, "h6.npz")));

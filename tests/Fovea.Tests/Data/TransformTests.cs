@@ -40,6 +40,16 @@ public class TransformTests
     }
 
     [Fact]
+    public void CenterCropByHand()
+    {
+        // 4x4 image 0..15: the central 2x2 is 5 6 / 9 10; a 3x3 crop starts at round(0.5) = 0.
+        TensorAssert.Close([5f, 6, 9, 10], Run(new CenterCrop(2), Iota(16), 1, 4, 4), 0, 0, "");
+        TensorAssert.Close([0f, 1, 2, 4, 5, 6, 8, 9, 10], Run(new CenterCrop(3), Iota(16), 1, 4, 4), 0, 0, "");
+        // Larger than the image: padded around it.
+        TensorAssert.Close([0f, 0, 0, 0, 0, 0, 1, 0, 0, 2, 3, 0, 0, 0, 0, 0], Run(new CenterCrop(4), [0f, 1, 2, 3], 1, 2, 2), 0, 0, "");
+    }
+
+    [Fact]
     public void RandomCropCoversAllOffsets()
     {
         var seen = new HashSet<float>();
@@ -79,6 +89,42 @@ public class TransformTests
         Assert.Equal(2f, dst[0], 5);
     }
 
+    // Naive reference: for every output pixel, the inverse map in double and bilinear sampling with zero-filled edges.
+    static float[] NaiveWarp(float[] src, int h, int w, double deg, double dx, double dy, double scale, float fill)
+    {
+        double a = deg * Math.PI / 180, cx = (w - 1) / 2.0, cy = (h - 1) / 2.0;
+        double At(int y, int x) => y >= 0 && y < h && x >= 0 && x < w ? src[y * w + x] : fill;
+        var dst = new float[h * w];
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+            {
+                double u = x - cx - dx, v = y - cy - dy;
+                double sx = cx + (Math.Cos(a) * u - Math.Sin(a) * v) / scale;
+                double sy = cy + (Math.Sin(a) * u + Math.Cos(a) * v) / scale;
+                if (!(sx > -1 && sx < w && sy > -1 && sy < h)) { dst[y * w + x] = fill; continue; }
+                int x0 = (int)Math.Floor(sx), y0 = (int)Math.Floor(sy);
+                double fx = sx - x0, fy = sy - y0;
+                double top = At(y0, x0) * (1 - fx) + At(y0, x0 + 1) * fx;
+                double bottom = At(y0 + 1, x0) * (1 - fx) + At(y0 + 1, x0 + 1) * fx;
+                dst[y * w + x] = (float)(top * (1 - fy) + bottom * fy);
+            }
+        return dst;
+    }
+
+    [Theory]
+    [InlineData(7, 5, 23.0, 0.7, -1.2, 1.0)]
+    [InlineData(28, 28, -13.0, 2.5, 1.5, 0.9)]
+    [InlineData(31, 17, 170.0, -3.0, 0.0, 1.3)]
+    public void AffineWarpMatchesNaiveReference(int h, int w, double deg, double dx, double dy, double scale)
+    {
+        var g = new Generator(h * w);
+        var src = new float[h * w];
+        for (int i = 0; i < src.Length; i++) src[i] = g.NextFloat();
+        var dst = new float[h * w];
+        RandomAffine.Warp(src, 1, h, w, (float)deg, (float)dx, (float)dy, (float)scale, 0.25f, dst);
+        TensorAssert.Close(NaiveWarp(src, h, w, deg, dx, dy, scale, 0.25f), dst, 2e-4f, 1e-3f, $"[{h},{w}]");
+    }
+
     [Fact]
     public void RandomAffineWithZeroRangesIsIdentityAndDrawsAreDeterministic()
     {
@@ -101,6 +147,28 @@ public class TransformTests
             Run(new Resize(2, 3), Iota(16), 1, 4, 4), 1e-5f, 0, "down");
         TensorAssert.Close([0.5f, 2.5f, 2.1f, 4.1f, 4.5f, 6.5f, 6.9f, 8.9f, 8.5f, 10.5f],
             Run(new Resize(5, 2), Iota(12), 1, 3, 4), 1e-5f, 0, "mixed");
+    }
+
+    [Fact]
+    public void ResizeMatchesNaiveReferenceOnOddSizes()
+    {
+        foreach (var (h, w, oh, ow) in new[] { (5, 7, 3, 11), (28, 28, 32, 32), (9, 600, 4, 700), (1, 1, 3, 2) })
+        {
+            var src = Iota(h * w);
+            var dst = Run(new Resize(oh, ow), src, 1, h, w);
+            var expect = new float[oh * ow];
+            for (int i = 0; i < oh; i++)
+                for (int j = 0; j < ow; j++)
+                {
+                    double fy = Math.Max((i + 0.5) * h / oh - 0.5, 0), fx = Math.Max((j + 0.5) * w / ow - 0.5, 0);
+                    int y0 = Math.Min((int)fy, h - 1), x0 = Math.Min((int)fx, w - 1);
+                    int y1 = Math.Min(y0 + 1, h - 1), x1 = Math.Min(x0 + 1, w - 1);
+                    double ly = fy - y0, lx = fx - x0;
+                    expect[i * ow + j] = (float)((src[y0 * w + x0] * (1 - lx) + src[y0 * w + x1] * lx) * (1 - ly)
+                                               + (src[y1 * w + x0] * (1 - lx) + src[y1 * w + x1] * lx) * ly);
+                }
+            TensorAssert.Close(expect, dst, 1e-3f, 1e-4f, $"[{h},{w}]->[{oh},{ow}]");
+        }
     }
 
     [Fact]

@@ -49,6 +49,14 @@ public class ConvLayerTests
     }
 
     [Fact]
+    public void InputSmallerThanTheKernelNamesLayerAndShape()
+    {
+        var e = Assert.Throws<ShapeMismatchException>(() => new Conv2d(3, 4, 5, padding: 1).Call(Tensor.Zeros(1, 3, 2, 9)));
+        Assert.StartsWith("Conv2d(3, 4, kernel_size=(5, 5), stride=(1, 1), padding=(1, 1)): expected input spatial sizes of at least the kernel (5, 5)", e.Message);
+        Assert.Contains("got [1,3,2,9] (axis 2 has 2)", e.Message);
+    }
+
+    [Fact]
     public void OverloadsAgree()
     {
         var a = new Conv2d(4, 6, 3, stride: 2, padding: 1, groups: 2);

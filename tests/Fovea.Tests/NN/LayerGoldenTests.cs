@@ -62,6 +62,8 @@ public class LayerGoldenTests
         ["upsample_bilinear_ac"] = () => new Upsample(size: [5, 7], mode: "bilinear", alignCorners: true),
         ["dropout_eval"] = () => new Dropout(0.3f),
         ["dropout2d_eval"] = () => new Dropout2d(0.3f),
+        ["small_cnn"] = () => new Sequential(new Conv2d(1, 4, 3, padding: 1), new BatchNorm2d(4), new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(36, 5)),
+        ["nested_seq"] = () => new Sequential(new Sequential(new Conv2d(2, 3, 3), new GroupNorm(1, 3)), new GELU(), new AdaptiveAvgPool2d(1), new Flatten(), new Linear(3, 2)),
         ["relu"] = () => new ReLU(),
         ["relu6"] = () => new ReLU6(),
         ["leakyrelu"] = () => new LeakyReLU(0.1f),

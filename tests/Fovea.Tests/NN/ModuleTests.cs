@@ -198,4 +198,25 @@ public class ModuleTests
         Assert.Contains("Total mult-adds: 196", s);   // 2·(4·8 + 8·6 + 6·3)
         Assert.True(net.IsTraining);
     }
+
+    [Fact]
+    public void GetSubmoduleByDottedPath()
+    {
+        var net = new Net(new Generator(1));
+        Assert.Same(net.Features[2], net.GetSubmodule("features.2"));
+        Assert.Same(net, net.GetSubmodule(""));
+        var e = Assert.Throws<ArgumentException>(() => net.GetSubmodule("features.7"));
+        Assert.Contains("no child \"7\"; its children are 0, 1, 2", e.Message);
+    }
+
+    [Fact]
+    public void LoadStateDictAcceptsAnotherModelsStateDictDirectly()
+    {
+        var a = new Net(new Generator(1));
+        var b = new Net(new Generator(2));
+        b.LoadStateDict(a.StateDict());
+        var x = Tensor.Randn(new Generator(3), 2, 4);
+        TensorAssert.Close(a.Call(x), b.Call(x), 0, 0);
+        Assert.NotSame(a.Head.Weight, b.Head.Weight);
+    }
 }

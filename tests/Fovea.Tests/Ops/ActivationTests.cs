@@ -1,6 +1,6 @@
 using Fovea.Tests.Reference;
 
-namespace Fovea.Tests.Ops;
+namespace Fovea.Tests.OpTests;
 
 public class ActivationTests
 {
@@ -70,6 +70,33 @@ public class ActivationTests
             if (double.IsNaN(e) || Math.Abs(e) > 1e29) continue;
             Assert.True(Math.Abs(y[i] - e) <= 1e-6 + 1e-5 * Math.Abs(e), $"{name}({xs[i]}) = {y[i]}, expected {e}");
         }
+    }
+
+    [Fact]
+    public void LargeTensorsSplitAcrossThreadsGiveTheSameResult()
+    {
+        int before = Fovea.Kernels.Parallelism.MaxThreads;
+        try
+        {
+            Fovea.Kernels.Parallelism.MaxThreads = 5;                 // more chunks than cores: odd boundaries
+            var x = (Tensor.Randn(new Generator(63), 300_007) * 3f).RequiresGrad_();
+            var y = x.Gelu();
+            var w = Tensor.Randn(new Generator(64), 300_007);
+            (y * w).Sum().Backward();
+            var xs = x.ToArray();
+            var ys = y.ToArray();
+            var gs = x.Grad!.ToArray();
+            var ws = w.ToArray();
+            for (int i = 0; i < xs.Length; i += 997)                  // spot-check against the one-element (scalar) path
+            {
+                var xi = Tensor.FromArray([xs[i]]).RequiresGrad_();
+                var yi = xi.Gelu();
+                (yi * ws[i]).Sum().Backward();
+                Assert.True(Math.Abs(yi.Item() - ys[i]) <= 1e-6 + 1e-5 * Math.Abs(ys[i]), $"y[{i}]: {ys[i]} vs {yi.Item()}");
+                Assert.True(Math.Abs(xi.Grad!.Item() - gs[i]) <= 1e-6 + 1e-5 * Math.Abs(gs[i]), $"grad[{i}]: {gs[i]} vs {xi.Grad!.Item()}");
+            }
+        }
+        finally { Fovea.Kernels.Parallelism.MaxThreads = before; }
     }
 
     [Fact]

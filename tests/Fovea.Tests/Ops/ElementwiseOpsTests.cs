@@ -1,6 +1,6 @@
 using Fovea.Tests.Reference;
 
-namespace Fovea.Tests.Ops;
+namespace Fovea.Tests.OpTests;
 
 public class ElementwiseOpsTests
 {
@@ -101,5 +101,24 @@ public class ElementwiseOpsTests
         TensorAssert.GradOk(t => t[0].CumSum(1), P(g, 3, 4));
         TensorAssert.GradOk(t => t[0].CumSum(0), P(g, 4, 2, 3));
         TensorAssert.GradOk(t => t[0].T.CumSum(-1), P(g, 3, 2));
+    }
+
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(3, 17, 1)]
+    [InlineData(2, 9, 5)]
+    [InlineData(1, 70, 33)]
+    public void CumSumKernelMatchesDoubleReference(int outer, int n, int inner)
+    {
+        var x = Tensor.Randn(new Generator(outer + n + inner), outer, n, inner);
+        var xs = x.ToArray();
+        var exp = new float[xs.Length];
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < inner; i++)
+            {
+                double s = 0;
+                for (int k = 0; k < n; k++) { s += xs[(o * n + k) * inner + i]; exp[(o * n + k) * inner + i] = (float)s; }
+            }
+        TensorAssert.Close(exp, x.CumSum(1).ToArray(), 1e-5f, 1e-4f);
     }
 }

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Fovea.Tests.Reference;
 
-namespace Fovea.Tests.Ops;
+namespace Fovea.Tests.OpTests;
 
 /// <summary>
 /// Forward values and input gradients of every op against PyTorch 1.13, read from Golden/ops.json (written by

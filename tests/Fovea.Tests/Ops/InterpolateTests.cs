@@ -7,10 +7,11 @@ public class InterpolateTests
     static bool? Ac(PoolNormGolden.Case c) => c.P("ac") == "none" ? null : c.Bool("ac");
 
     [Fact]
-    public void NearestLinearAndBilinearMatchPyTorch()
+    public void AllModesMatchPyTorch()
     {
         var cases = PoolNormGolden.Cases("interpolate");
         Assert.True(cases.Count >= 20);
+        foreach (var m in new[] { "nearest", "nearest-exact", "area", "linear", "bilinear", "bicubic", "trilinear" }) Assert.Contains(cases, c => c.P("mode") == m);
         foreach (var c in cases)
             PoolTests.CheckGolden(c, x => Fovea.Ops.Interpolate(x, c.Ints("size"), c.Floats("scale"), c.P("mode"), Ac(c)));
     }
@@ -48,6 +49,8 @@ public class InterpolateTests
         TensorAssert.GradOk(t => Fovea.Ops.Interpolate(t[0], [7, 5], null, "bilinear", false), Tensor.Randn(gen, 1, 2, 4, 3).RequiresGrad_());
         TensorAssert.GradOk(t => Fovea.Ops.Interpolate(t[0], null, [1.7f, 0.6f], "bilinear", true), Tensor.Randn(gen, 1, 2, 4, 6).RequiresGrad_());
         TensorAssert.GradOk(t => Fovea.Ops.Interpolate(t[0], [9], null, "linear"), Tensor.Randn(gen, 2, 1, 4).RequiresGrad_());
+        TensorAssert.GradOk(t => Fovea.Ops.Interpolate(t[0], [7, 3], null, "bicubic", false), Tensor.Randn(gen, 1, 2, 4, 5).RequiresGrad_());
+        TensorAssert.GradOk(t => Fovea.Ops.Interpolate(t[0], null, [1.5f, 2f, 0.7f], "trilinear", true), Tensor.Randn(gen, 1, 1, 2, 3, 4).RequiresGrad_());
     }
 
     [Fact]
@@ -57,7 +60,8 @@ public class InterpolateTests
         Assert.Throws<ArgumentException>(() => Fovea.Ops.Interpolate(x, [2, 2], [2f]));
         Assert.Throws<ArgumentException>(() => Fovea.Ops.Interpolate(x, null, null));
         Assert.Throws<ArgumentException>(() => Fovea.Ops.Interpolate(x, [2, 2], null, "nearest", true));
-        Assert.Throws<ArgumentException>(() => Fovea.Ops.Interpolate(x, [2, 2], null, "bicubic"));
+        Assert.Throws<ArgumentException>(() => Fovea.Ops.Interpolate(x, [2, 2], null, "lanczos"));
+        Assert.Throws<ShapeMismatchException>(() => Fovea.Ops.Interpolate(x, [2, 2], null, "trilinear"));
         Assert.Throws<ShapeMismatchException>(() => Fovea.Ops.Interpolate(Tensor.Zeros(1, 2, 4), [8], null, "bilinear"));
         Assert.Throws<ArgumentException>(() => Fovea.Ops.Interpolate(x, null, [0.1f]));
         Assert.Throws<ArgumentException>(() => Fovea.Ops.Interpolate(x, [2, 2, 2], null));

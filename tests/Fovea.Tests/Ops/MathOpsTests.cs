@@ -90,4 +90,21 @@ public class MathOpsTests
     {
         Assert.Throws<ArgumentException>(() => Tensor.Ones(2).Clamp(null, null));
     }
+
+    [Fact]
+    public void LargeTensorsSplitAcrossThreadsGiveTheSameResult()
+    {
+        int before = Fovea.Kernels.Parallelism.MaxThreads;
+        try
+        {
+            Fovea.Kernels.Parallelism.MaxThreads = 3;
+            var x = Tensor.Randn(new Generator(13), 200_003);
+            var y = x.Tanh().ToArray();
+            var xs = x.ToArray();
+            var expected = new float[xs.Length];
+            System.Numerics.Tensors.TensorPrimitives.Tanh(xs, expected);
+            Assert.Equal(expected, y);
+        }
+        finally { Fovea.Kernels.Parallelism.MaxThreads = before; }
+    }
 }

@@ -1,6 +1,6 @@
 using Fovea.Tests.Reference;
 
-namespace Fovea.Tests.Ops;
+namespace Fovea.Tests.OpTests;
 
 public class ReshapeLikeOpsTests
 {

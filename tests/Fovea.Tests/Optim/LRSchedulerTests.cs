@@ -14,10 +14,10 @@ public class LRSchedulerTests
         "multisteplr" => new MultiStepLR(o, [5, 12, 12, 20], gamma: 0.3f),
         "cosine" => new CosineAnnealingLR(o, tMax: 10, etaMin: 0.001f),
         "linear" => new LinearLR(o, startFactor: 0.25f, endFactor: 1f, totalIters: 8),
-        "onecycle_cos" => new OneCycleLR(o, maxLr: 0.5f, totalSteps: 30),
+        "onecycle_cos" => new OneCycleLR(o, maxLr: 0.5f, totalSteps: 30, cycleMomentum: false),
         "onecycle_linear" => new OneCycleLR(o, maxLr: 0.5f, totalSteps: 30, pctStart: 0.25f, annealStrategy: AnnealStrategy.Linear,
-            divFactor: 10, finalDivFactor: 100),
-        "onecycle_three_phase" => new OneCycleLR(o, maxLr: 0.4f, totalSteps: 30, threePhase: true),
+            divFactor: 10, finalDivFactor: 100, cycleMomentum: false),
+        "onecycle_three_phase" => new OneCycleLR(o, maxLr: 0.4f, totalSteps: 30, threePhase: true, cycleMomentum: false),
         "sequential" => new SequentialLR(o, [new LinearLR(o, startFactor: 0.1f, totalIters: 5), new CosineAnnealingLR(o, tMax: 25, etaMin: 1e-4f)], [5]),
         _ => throw new ArgumentException(config),
     };
@@ -46,6 +46,40 @@ public class LRSchedulerTests
             }
         }
         TensorAssert.Close(expected.ToArray(), actual, atol: 0, rtol: 1e-5f, expected.Shape.ToString());
+    }
+
+    // OneCycleLR's default momentum cycling: SGD's momentum (two phases, cos) and Adam's beta1 (three phases, linear).
+    [Theory]
+    [InlineData("sgd")]
+    [InlineData("adam")]
+    public void OneCycleCyclesMomentumLikePyTorch(string config)
+    {
+        Optimizer o = config == "sgd" ? Optimizer() : new Adam([Tensor.Zeros(1).RequiresGrad_()], lr: 0.01f);
+        LRScheduler s = config == "sgd"
+            ? new OneCycleLR(o, maxLr: 0.5f, totalSteps: 30)
+            : new OneCycleLR(o, maxLr: 0.05f, totalSteps: 30, threePhase: true, annealStrategy: AnnealStrategy.Linear, baseMomentum: 0.8f, maxMomentum: 0.9f);
+        string key = config == "sgd" ? "momentum" : "beta1";
+        var lrs = new List<float>();
+        var moms = new List<float>();
+        for (int e = 0; e <= 30; e++)
+        {
+            if (e > 0) { o.Step(); s.Step(); }
+            foreach (var g in o.ParamGroups) { lrs.Add(g.LearningRate); moms.Add(g[key]); }
+        }
+        TensorAssert.Close(OptimGolden.Get($"cycle/{config}/lr").ToArray(), [.. lrs], 0, 1e-5f);
+        TensorAssert.Close(OptimGolden.Get($"cycle/{config}/momentum").ToArray(), [.. moms], 0, 1e-5f);
+    }
+
+    [Fact]
+    public void SequentialForwardsMomentumCyclingOfItsSchedulers()
+    {
+        var o = Optimizer();
+        var s = new SequentialLR(o, [new LinearLR(o, totalIters: 2), new OneCycleLR(o, maxLr: 0.5f, totalSteps: 10)], [2]);
+        s.Step(); s.Step();
+        Assert.Equal(0.95f, o.ParamGroups[0]["momentum"], 1e-6f);   // OneCycleLR's epoch 0: max momentum, initial lr
+        Assert.Equal(0.02f, o.ParamGroups[0].LearningRate, 1e-7f);
+        s.Step();
+        Assert.InRange(o.ParamGroups[0]["momentum"], 0.85f, 0.949f);   // cycling down while the rate rises
     }
 
     [Fact]

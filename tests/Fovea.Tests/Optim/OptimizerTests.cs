@@ -27,8 +27,7 @@ public class OptimizerTests
 
     static SGD SgdGroups(Tensor[] ps)
     {
-        var g0 = new ParamGroup([ps[0]]);
-        g0.Options["momentum"] = 0.9f;   // a per-group option other than lr / weight decay
+        var g0 = new ParamGroup([ps[0]], options: new Dictionary<string, float> { ["momentum"] = 0.9f });   // a per-group option other than lr / weight decay
         return new SGD([g0, new ParamGroup([ps[1]], lr: 0.01f, weightDecay: 0.1f)], lr: 0.1f);
     }
 
@@ -164,6 +163,26 @@ public class OptimizerTests
     }
 
     [Fact]
+    public void AddParamGroupTakesDefaultsAndValidates()
+    {
+        var ps = Params(6);
+        var opt = new SGD([ps[0]], lr: 0.1f, momentum: 0.9f);
+        opt.AddParamGroup(new ParamGroup([ps[1]], lr: 0.01f));
+        Assert.Equal(2, opt.ParamGroups.Count);
+        Assert.Equal(0.9f, opt.ParamGroups[1]["momentum"]);
+        Assert.Equal(0.01f, opt.ParamGroups[1].LearningRate);
+        Assert.Contains("more than once", Assert.Throws<ArgumentException>(() => opt.AddParamGroup(new ParamGroup([ps[0]]))).Message);
+        Assert.Contains("Nesterov", Assert.Throws<ArgumentException>(() =>
+            opt.AddParamGroup(new ParamGroup([ps[2]], options: new Dictionary<string, float> { ["nesterov"] = 1, ["momentum"] = 0 }))).Message);
+        Assert.Equal(2, opt.ParamGroups.Count);
+        SetGrads(ps, 0);
+        opt.Step();
+        Assert.Equal(["group.0.params", "group.0.lr", "group.0.weight_decay", "group.0.momentum", "group.0.dampening", "group.0.nesterov",
+            "group.1.params", "group.1.lr", "group.1.weight_decay", "group.1.momentum", "group.1.dampening", "group.1.nesterov",
+            "state.0.momentum_buffer", "state.1.momentum_buffer"], opt.StateDict().Keys);
+    }
+
+    [Fact]
     public void ConstructorValidates()
     {
         Assert.Contains("empty", Assert.Throws<ArgumentException>(() => new SGD(Array.Empty<Tensor>(), lr: 0.1f)).Message);
@@ -174,5 +193,7 @@ public class OptimizerTests
         Assert.Contains("Nesterov", Assert.Throws<ArgumentException>(() => new SGD([p], lr: 0.1f, nesterov: true)).Message);
         Assert.Contains("beta2", Assert.Throws<ArgumentException>(() => new Adam([p], betas: (0.9f, 1f))).Message);
         Assert.Contains("learning rate", Assert.Throws<ArgumentException>(() => new RMSprop([p], lr: -1f)).Message);
+        var q = Tensor.Zeros(2).RequiresGrad_();
+        Assert.Contains("'betas'", Assert.Throws<ArgumentException>(() => new Adam([new ParamGroup([q], options: new Dictionary<string, float> { ["betas"] = 0.9f })])).Message);
     }
 }

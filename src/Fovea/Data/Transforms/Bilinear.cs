@@ -30,6 +30,19 @@ internal static class Bilinear
     public static void Resize(ReadOnlySpan<float> src, int h, int w, Span<float> dst, int oh, int ow)
     {
         float sy = (float)h / oh, sx = (float)w / ow;
+        // Column indices and weights are the same for every row: work them out once.
+        int[]? rented = ow > 512 ? System.Buffers.ArrayPool<int>.Shared.Rent(2 * ow) : null;
+        float[]? rentedW = ow > 512 ? System.Buffers.ArrayPool<float>.Shared.Rent(ow) : null;
+        Span<int> xi = rented is null ? stackalloc int[2 * ow] : rented.AsSpan(0, 2 * ow);
+        Span<float> xw = rentedW is null ? stackalloc float[ow] : rentedW.AsSpan(0, ow);
+        for (int j = 0; j < ow; j++)
+        {
+            float fx = Math.Max((j + 0.5f) * sx - 0.5f, 0f);
+            int x0 = Math.Min((int)fx, w - 1);
+            xi[2 * j] = x0;
+            xi[2 * j + 1] = Math.Min(x0 + 1, w - 1);
+            xw[j] = fx - x0;
+        }
         for (int i = 0; i < oh; i++)
         {
             float fy = Math.Max((i + 0.5f) * sy - 0.5f, 0f);
@@ -38,15 +51,16 @@ internal static class Bilinear
             var r0 = src.Slice(y0 * w, w);
             var r1 = src.Slice(y1 * w, w);
             var o = dst.Slice(i * ow, ow);
-            for (int j = 0; j < ow; j++)
+            for (int j = 0; j < o.Length; j++)
             {
-                float fx = Math.Max((j + 0.5f) * sx - 0.5f, 0f);
-                int x0 = Math.Min((int)fx, w - 1), x1 = Math.Min(x0 + 1, w - 1);
-                float lx = fx - x0;
+                int x0 = xi[2 * j], x1 = xi[2 * j + 1];
+                float lx = xw[j];
                 float top = r0[x0] + (r0[x1] - r0[x0]) * lx;
                 float bottom = r1[x0] + (r1[x1] - r1[x0]) * lx;
                 o[j] = top + (bottom - top) * ly;
             }
         }
+        if (rented is not null) System.Buffers.ArrayPool<int>.Shared.Return(rented);
+        if (rentedW is not null) System.Buffers.ArrayPool<float>.Shared.Return(rentedW);
     }
 }

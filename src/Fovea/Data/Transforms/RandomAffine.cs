@@ -54,13 +54,24 @@ public sealed class RandomAffine : Transform
             for (int y = 0; y < h; y++)
             {
                 float v = y - cy - dy;
-                for (int x = 0; x < w; x++)
+                float u0 = -cx - dx;
+                // Inverse of the forward map x' = cos*x + sin*y, y' = -sin*x + cos*y (y points down).
+                float sx = cx + cos * u0 - sin * v;
+                float sy = cy + sin * u0 + cos * v;
+                var row = d.Slice(y * w, w);
+                for (int x = 0; x < row.Length; x++, sx += cos, sy += sin)
                 {
-                    float u = x - cx - dx;
-                    // Inverse of the forward map x' = cos*x + sin*y, y' = -sin*x + cos*y (y points down).
-                    float sx = cx + cos * u - sin * v;
-                    float sy = cy + sin * u + cos * v;
-                    d[y * w + x] = Bilinear.Sample(s, h, w, sy, sx, fill);
+                    int x0 = (int)MathF.Floor(sx), y0 = (int)MathF.Floor(sy);
+                    if ((uint)x0 < (uint)(w - 1) && (uint)y0 < (uint)(h - 1))
+                    {
+                        // All four neighbours inside: no edge checks.
+                        float fx = sx - x0, fy = sy - y0;
+                        int k = y0 * w + x0;
+                        float top = s[k] + (s[k + 1] - s[k]) * fx;
+                        float bottom = s[k + w] + (s[k + w + 1] - s[k + w]) * fx;
+                        row[x] = top + (bottom - top) * fy;
+                    }
+                    else row[x] = Bilinear.Sample(s, h, w, sy, sx, fill);
                 }
             }
         }

@@ -6,10 +6,19 @@ namespace Fovea.Kernels;
 
 /// <summary>
 /// N-d convolution (cross-correlation) and its two backward passes on contiguous NC[D][H]W spans, described by a
-/// <see cref="ConvGeometry"/>. Ordinary convolutions go through im2col into pooled buffers and <see cref="Gemm.Sgemm"/>;
-/// a 1x1 stride-1 unpadded kernel is a plain GEMM on the input; depthwise 2-D convolutions use the direct kernel in
-/// <see cref="DepthwiseConv"/>. Work is split across threads in coarse chunks; every output element is computed by
-/// one thread in a fixed order, so results do not depend on the thread count.
+/// <see cref="ConvGeometry"/>:
+/// <list type="bullet">
+/// <item>forward: im2col blocks (pooled buffers; a large sample's positions tiled, small samples side by side) times
+/// the weight, transposed once per call, in <see cref="Gemm"/> with the bias fused into its epilogue;</item>
+/// <item>input gradient: Wᵀ·dY per block in GEMM, folded back by col2im;</item>
+/// <item>weight gradient: Σ dY·colᵀ with col built already transposed (im2col tiles + 8x8 SIMD transposes);</item>
+/// <item>special cases: a 1x1 stride-1 unpadded kernel reads the input as its own im2col matrix, at most
+/// <see cref="SmallKConv.MaxRows"/> im2col rows skip GEMM (<see cref="SmallKConv"/>), depthwise 1-D/2-D convolutions
+/// use the direct kernels of <see cref="DepthwiseConv"/>.</item>
+/// </list>
+/// Threads (<see cref="Parallelism.MaxThreads"/>) split the batch (forward, input gradient) or the weight columns
+/// (weight gradient) in coarse chunks, or, when those do not divide well, each GEMM. Every output element is summed
+/// by one thread in an order fixed by the geometry alone, so results are bitwise the same for any thread count.
 /// </summary>
 public static unsafe class ConvKernel
 {
@@ -17,6 +26,10 @@ public static unsafe class ConvKernel
     const long ParallelMacs = 1 << 20;
     // Target size (floats) of one im2col block: output positions are tiled so the block stays in L2.
     const int ColBlockFloats = 1 << 17;
+    // Columns (output positions) a product should have at least, so the packing of its A operand is amortised.
+    const int TargetColumns = 512;
+    // Positions (the k of dY·colᵀ) per weight-gradient product.
+    const int WeightK = 256;
 
     /// <summary>y = conv(x, w) + b. <paramref name="bias"/> may be empty (no bias) or hold OutChannels values.</summary>
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y, in ConvGeometry g)
@@ -25,42 +38,115 @@ public static unsafe class ConvKernel
         CheckBias("ConvKernel.Forward", bias, g);
         if (g.OutputLength == 0) return;
         if (g.IsDepthwise2d) { DepthwiseConv.Forward(x, w, bias, y, g); return; }
-        fixed (float* px = x, pw = w, pb = bias, py = y)
+        if (g.ColRows <= SmallKConv.MaxRows)
         {
-            var (outer, inner) = Plan(g.Macs, g.Batch);
-            var job = new ForwardJob(g, px, pw, bias.IsEmpty ? null : pb, py, outer, inner);
-            Parallelism.For(outer, job);
+            fixed (float* px = x, pw = w, pb = bias, py = y)
+            {
+                var (outer, _) = Plan(g.Macs, g.Batch);
+                Parallelism.For(outer, new SmallForwardJob(g, px, pw, bias.IsEmpty ? null : pb, py, outer));
+            }
+            return;
         }
+        // GEMM packs a transposed A operand with plain row copies, so the weight is transposed once per call (per
+        // group: rows x Cout/groups) instead of being gathered column by column in every product.
+        int og = g.OutPerGroup, rows = g.ColRows;
+        float[] wt = ArrayPool<float>.Shared.Rent((int)g.WeightLength);
+        try
+        {
+            for (int grp = 0; grp < g.Groups; grp++)
+            {
+                var src = w.Slice(grp * og * rows, og * rows);
+                var dst = wt.AsSpan(grp * og * rows, og * rows);
+                for (int o = 0; o < og; o++)
+                    for (int r = 0; r < rows; r++) dst[r * og + o] = src[o * rows + r];
+            }
+            fixed (float* px = x, pw = wt, pb = bias, py = y)
+            {
+                var (outer, inner) = Plan(g.Macs, g.Batch);
+                var job = new ForwardJob(g, px, pw, bias.IsEmpty ? null : pb, py, outer, inner);
+                Parallelism.For(outer, job);
+            }
+        }
+        finally { ArrayPool<float>.Shared.Return(wt); }
     }
 
+    // w here is the per-group transposed weight [groups][rows][Cout/groups].
     readonly struct ForwardJob(ConvGeometry g, float* x, float* w, float* b, float* y, int chunks, int threads) : Parallelism.IChunk
     {
         public void Run(int t)
         {
             int n0 = Split(g.Batch, chunks, t), n1 = Split(g.Batch, chunks, t + 1);
+            if (n0 >= n1) return;
             int cg = g.InPerGroup, og = g.OutPerGroup, rows = g.ColRows, p = g.OutSpatial, isp = g.InSpatial;
-            bool pointwise = g.IsPointwise;
-            int pb = ColBlock(rows, p);
-            float[]? buf = pointwise ? null : ArrayPool<float>.Shared.Rent(rows * pb);
+            var (nb, pb) = Blocks(rows, p, n1 - n0);
+            bool direct = g.IsPointwise && nb == 1;
+            float[]? buf = direct ? null : ArrayPool<float>.Shared.Rent(rows * nb * pb);
+            float[]? tmp = nb > 1 ? ArrayPool<float>.Shared.Rent(og * nb * p) : null;
             try
             {
-                fixed (float* col = buf)
-                    for (int n = n0; n < n1; n++)
+                fixed (float* col = buf, tp = tmp)
+                    for (int n = n0; n < n1; n += nb)
+                    {
+                        int cnt = Math.Min(nb, n1 - n);
                         for (int grp = 0; grp < g.Groups; grp++)
                         {
                             float* xg = x + ((long)n * g.InChannels + grp * cg) * isp;
                             float* yg = y + ((long)n * g.OutChannels + grp * og) * p;
                             float* wg = w + (long)grp * og * rows;
                             float* bg = b == null ? null : b + grp * og;
-                            if (pointwise) { Mm(false, false, og, p, rows, wg, rows, xg, p, 0f, yg, p, bg, threads); continue; }
-                            var xs = new ReadOnlySpan<float>(xg, cg * isp);
-                            for (int p0 = 0; p0 < p; p0 += pb)
+                            if (direct) { Mm(true, false, og, p, rows, wg, og, xg, p, 0f, yg, p, bg, threads); continue; }
+                            if (cnt == 1)
                             {
-                                int p1 = Math.Min(p, p0 + pb);
-                                Im2Col.Unfold(xs, buf, g, 0, rows, p0, p1);
-                                Mm(false, false, og, p1 - p0, rows, wg, rows, col, p1 - p0, 0f, yg + p0, p, bg, threads);
+                                var xs = new ReadOnlySpan<float>(xg, cg * isp);
+                                for (int p0 = 0; p0 < p; p0 += pb)
+                                {
+                                    int p1 = Math.Min(p, p0 + pb);
+                                    Im2Col.Unfold(xs, buf, g, 0, rows, p0, p1);
+                                    Mm(true, false, og, p1 - p0, rows, wg, og, col, p1 - p0, 0f, yg + p0, p, bg, threads);
+                                }
+                                continue;
                             }
+                            // Several small samples side by side: one wider product, then scattered back to NCHW.
+                            int ld = cnt * p;
+                            for (int j = 0; j < cnt; j++)
+                                Im2Col.Unfold(new ReadOnlySpan<float>(xg + (long)j * g.InChannels * isp, cg * isp), buf.AsSpan(j * p), g, 0, rows, 0, p, ld);
+                            Mm(true, false, og, ld, rows, wg, og, col, ld, 0f, tp, ld, bg, threads);
+                            for (int j = 0; j < cnt; j++)
+                                for (int o = 0; o < og; o++)
+                                    new ReadOnlySpan<float>(tp + (long)o * ld + j * p, p).CopyTo(new Span<float>(yg + (long)j * g.OutChannels * p + (long)o * p, p));
                         }
+                    }
+            }
+            finally
+            {
+                if (buf != null) ArrayPool<float>.Shared.Return(buf);
+                if (tmp != null) ArrayPool<float>.Shared.Return(tmp);
+            }
+        }
+    }
+
+    // Few im2col rows: the product runs in SmallKConv straight from the row-major weight.
+    readonly struct SmallForwardJob(ConvGeometry g, float* x, float* w, float* b, float* y, int chunks) : Parallelism.IChunk
+    {
+        public void Run(int t)
+        {
+            int n0 = Split(g.Batch, chunks, t), n1 = Split(g.Batch, chunks, t + 1);
+            if (n0 >= n1) return;
+            int cg = g.InPerGroup, og = g.OutPerGroup, rows = g.ColRows, p = g.OutSpatial, isp = g.InSpatial;
+            bool pointwise = g.IsPointwise;
+            float[]? buf = pointwise ? null : ArrayPool<float>.Shared.Rent(rows * p);
+            try
+            {
+                for (int n = n0; n < n1; n++)
+                    for (int grp = 0; grp < g.Groups; grp++)
+                    {
+                        var xs = new ReadOnlySpan<float>(x + ((long)n * g.InChannels + grp * cg) * isp, cg * isp);
+                        ReadOnlySpan<float> col = xs;
+                        if (!pointwise) { Im2Col.Unfold(xs, buf, g, 0, rows); col = buf.AsSpan(0, rows * p); }
+                        SmallKConv.Forward(col, rows, p, new ReadOnlySpan<float>(w + (long)grp * og * rows, og * rows), og,
+                            b == null ? default : new ReadOnlySpan<float>(b + grp * og, og),
+                            new Span<float>(y + ((long)n * g.OutChannels + grp * og) * p, og * p), p);
+                    }
             }
             finally { if (buf != null) ArrayPool<float>.Shared.Return(buf); }
         }
@@ -85,31 +171,56 @@ public static unsafe class ConvKernel
         public void Run(int t)
         {
             int n0 = Split(g.Batch, chunks, t), n1 = Split(g.Batch, chunks, t + 1);
+            if (n0 >= n1) return;
             int cg = g.InPerGroup, og = g.OutPerGroup, rows = g.ColRows, p = g.OutSpatial, isp = g.InSpatial;
-            bool pointwise = g.IsPointwise;
-            int pb = ColBlock(rows, p);
-            float[]? buf = pointwise ? null : ArrayPool<float>.Shared.Rent(rows * pb);
+            var (nb, pb) = Blocks(rows, p, n1 - n0);
+            bool direct = g.IsPointwise && nb == 1;
+            float[]? buf = direct ? null : ArrayPool<float>.Shared.Rent(rows * nb * pb);
+            float[]? tmp = nb > 1 ? ArrayPool<float>.Shared.Rent(og * nb * p) : null;
             try
             {
-                fixed (float* col = buf)
-                    for (int n = n0; n < n1; n++)
+                fixed (float* col = buf, tp = tmp)
+                    for (int n = n0; n < n1; n += nb)
+                    {
+                        int cnt = Math.Min(nb, n1 - n);
                         for (int grp = 0; grp < g.Groups; grp++)
                         {
                             float* wg = w + (long)grp * og * rows;
                             float* dyg = dy + ((long)n * g.OutChannels + grp * og) * p;
                             float* dxg = dx + ((long)n * g.InChannels + grp * cg) * isp;
-                            if (pointwise) { Mm(true, false, rows, p, og, wg, rows, dyg, p, 0f, dxg, p, null, threads); continue; }
-                            var dxs = new Span<float>(dxg, cg * isp);
-                            dxs.Clear();
-                            for (int p0 = 0; p0 < p; p0 += pb)
+                            if (direct) { Mm(true, false, rows, p, og, wg, rows, dyg, p, 0f, dxg, p, null, threads); continue; }
+                            if (cnt == 1)
                             {
-                                int p1 = Math.Min(p, p0 + pb);
-                                Mm(true, false, rows, p1 - p0, og, wg, rows, dyg + p0, p, 0f, col, p1 - p0, null, threads);
-                                Im2Col.Fold(buf, dxs, g, p0, p1);
+                                var dxs = new Span<float>(dxg, cg * isp);
+                                dxs.Clear();
+                                for (int p0 = 0; p0 < p; p0 += pb)
+                                {
+                                    int p1 = Math.Min(p, p0 + pb);
+                                    Mm(true, false, rows, p1 - p0, og, wg, rows, dyg + p0, p, 0f, col, p1 - p0, null, threads);
+                                    Im2Col.Fold(buf, dxs, g, p0, p1);
+                                }
+                                continue;
+                            }
+                            // Several small samples side by side: gather dY, one wider product, fold each sample.
+                            int ld = cnt * p;
+                            for (int j = 0; j < cnt; j++)
+                                for (int o = 0; o < og; o++)
+                                    new ReadOnlySpan<float>(dyg + (long)j * g.OutChannels * p + (long)o * p, p).CopyTo(new Span<float>(tp + (long)o * ld + j * p, p));
+                            Mm(true, false, rows, ld, og, wg, rows, tp, ld, 0f, col, ld, null, threads);
+                            for (int j = 0; j < cnt; j++)
+                            {
+                                var dxs = new Span<float>(dxg + (long)j * g.InChannels * isp, cg * isp);
+                                dxs.Clear();
+                                Im2Col.Fold(buf.AsSpan(j * p), dxs, g, 0, p, ld);
                             }
                         }
+                    }
             }
-            finally { if (buf != null) ArrayPool<float>.Shared.Return(buf); }
+            finally
+            {
+                if (buf != null) ArrayPool<float>.Shared.Return(buf);
+                if (tmp != null) ArrayPool<float>.Shared.Return(tmp);
+            }
         }
     }
 
@@ -125,46 +236,124 @@ public static unsafe class ConvKernel
         if (g.IsDepthwise2d) { DepthwiseConv.BackwardWeight(dy, x, dw, g); return; }
         fixed (float* pdy = dy, px = x, pdw = dw)
         {
+            if (g.ColRows <= SmallKConv.MaxRows)
+            {
+                var (chunks, _) = Plan(g.Macs, g.OutChannels / 4);
+                Parallelism.For(chunks, new SmallWeightJob(g, pdy, px, pdw, chunks));
+                return;
+            }
             var (outer, inner) = Plan(g.Macs, g.ColRows / 32);
             Parallelism.For(outer, new BackwardWeightJob(g, pdy, px, pdw, outer, inner));
         }
     }
 
+    // dW[:, r0:r1] += dY · colᵀ with col produced already transposed (positions x rows, via 8x8 SIMD transposes of
+    // small im2col tiles), so GEMM packs both operands with row copies instead of gathering col column by column.
     readonly struct BackwardWeightJob(ConvGeometry g, float* dy, float* x, float* dw, int chunks, int threads) : Parallelism.IChunk
     {
+        const int TileRows = 32;
+
         public void Run(int t)
         {
             int rows = g.ColRows;
             int r0 = Split(rows, chunks, t), r1 = Split(rows, chunks, t + 1), nr = r1 - r0;
             if (nr <= 0) return;
             int cg = g.InPerGroup, og = g.OutPerGroup, p = g.OutSpatial, isp = g.InSpatial;
+            // Blocks from the geometry only, so the summation order does not depend on the thread split.
+            var (nb, pb) = WeightBlocks(p, g.Batch);
             bool pointwise = g.IsPointwise;
-            int pb = ColBlock(rows, p);      // from all rows, so the summation order does not depend on the split
-            float[]? buf = pointwise ? null : ArrayPool<float>.Shared.Rent(nr * pb);
+            float[] colT = ArrayPool<float>.Shared.Rent(nb * pb * nr);
+            float[] tile = ArrayPool<float>.Shared.Rent(TileRows * pb);
+            float[]? tmp = nb > 1 ? ArrayPool<float>.Shared.Rent(og * nb * p) : null;
             try
             {
-                fixed (float* col = buf)
+                fixed (float* ct = colT, tl = tile, tp = tmp)
                     for (int grp = 0; grp < g.Groups; grp++)
                     {
                         float* dwg = dw + (long)grp * og * rows + r0;
                         for (int o = 0; o < og; o++) new Span<float>(dwg + (long)o * rows, nr).Clear();
-                        for (int n = 0; n < g.Batch; n++)
+                        for (int n = 0; n < g.Batch; n += nb)
                         {
-                            float* dyg = dy + ((long)n * g.OutChannels + grp * og) * p;
-                            float* xg = x + ((long)n * g.InChannels + grp * cg) * isp;
-                            if (pointwise) { Mm(false, true, og, nr, p, dyg, p, xg + (long)r0 * p, p, 1f, dwg, rows, null, threads); continue; }
-                            var xs = new ReadOnlySpan<float>(xg, cg * isp);
+                            int cnt = Math.Min(nb, g.Batch - n);
                             for (int p0 = 0; p0 < p; p0 += pb)
                             {
-                                int p1 = Math.Min(p, p0 + pb);
-                                Im2Col.Unfold(xs, buf, g, r0, r1, p0, p1);
-                                Mm(false, true, og, nr, p1 - p0, dyg + p0, p, col, p1 - p0, 1f, dwg, rows, null, threads);
+                                int p1 = Math.Min(p, p0 + pb), len = p1 - p0, k = cnt * len;
+                                for (int j = 0; j < cnt; j++)
+                                {
+                                    float* xg = x + ((long)(n + j) * g.InChannels + grp * cg) * isp;
+                                    float* dst = ct + (long)j * len * nr;
+                                    if (pointwise) { Transpose8.Run(xg + (long)r0 * p + p0, p, dst, nr, nr, len); continue; }
+                                    var xs = new ReadOnlySpan<float>(xg, cg * isp);
+                                    for (int ra = r0; ra < r1; ra += TileRows)
+                                    {
+                                        int rb = Math.Min(r1, ra + TileRows);
+                                        Im2Col.Unfold(xs, tile, g, ra, rb, p0, p1);
+                                        Transpose8.Run(tl, len, dst + (ra - r0), nr, rb - ra, len);
+                                    }
+                                }
+                                float* a; int lda;
+                                float* dyg = dy + ((long)n * g.OutChannels + grp * og) * p;
+                                if (cnt == 1) { a = dyg + p0; lda = p; }
+                                else
+                                {
+                                    // Several small samples: their dY side by side (positions are whole samples here).
+                                    for (int j = 0; j < cnt; j++)
+                                        for (int o = 0; o < og; o++)
+                                            new ReadOnlySpan<float>(dyg + (long)j * g.OutChannels * p + (long)o * p, p).CopyTo(new Span<float>(tp + (long)o * k + j * p, p));
+                                    a = tp; lda = k;
+                                }
+                                Mm(false, false, og, nr, k, a, lda, ct, nr, 1f, dwg, rows, null, threads);
                             }
                         }
                     }
             }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(colT);
+                ArrayPool<float>.Shared.Return(tile);
+                if (tmp != null) ArrayPool<float>.Shared.Return(tmp);
+            }
+        }
+    }
+
+    // Few im2col rows: threads split the output channels; each dW element is summed over the batch by one thread.
+    readonly struct SmallWeightJob(ConvGeometry g, float* dy, float* x, float* dw, int chunks) : Parallelism.IChunk
+    {
+        public void Run(int t)
+        {
+            int o0 = Split(g.OutChannels, chunks, t), o1 = Split(g.OutChannels, chunks, t + 1);
+            if (o0 >= o1) return;
+            int cg = g.InPerGroup, og = g.OutPerGroup, rows = g.ColRows, p = g.OutSpatial, isp = g.InSpatial;
+            bool pointwise = g.IsPointwise;
+            new Span<float>(dw + (long)o0 * rows, (o1 - o0) * rows).Clear();
+            float[]? buf = pointwise ? null : ArrayPool<float>.Shared.Rent(rows * p);
+            try
+            {
+                for (int n = 0; n < g.Batch; n++)
+                    for (int grp = o0 / og; grp <= (o1 - 1) / og; grp++)
+                    {
+                        var xs = new ReadOnlySpan<float>(x + ((long)n * g.InChannels + grp * cg) * isp, cg * isp);
+                        ReadOnlySpan<float> col = xs;
+                        if (!pointwise) { Im2Col.Unfold(xs, buf, g, 0, rows); col = buf.AsSpan(0, rows * p); }
+                        int a = Math.Max(o0, grp * og) - grp * og, b = Math.Min(o1, (grp + 1) * og) - grp * og;
+                        SmallKConv.AccumulateWeight(new ReadOnlySpan<float>(dy + ((long)n * g.OutChannels + grp * og) * p, og * p), p,
+                            col, rows, p, new Span<float>(dw + (long)grp * og * rows, og * rows), a, b);
+                    }
+            }
             finally { if (buf != null) ArrayPool<float>.Shared.Return(buf); }
         }
+    }
+
+    /// <summary>Weight-gradient blocks: about <see cref="WeightK"/> positions per product (whole small samples stacked, or a large sample tiled).</summary>
+    internal static (int samples, int positions) WeightBlocks(int positions, int batch)
+    {
+        positions = Math.Max(positions, 1);
+        if (positions >= WeightK)
+        {
+            int count = (positions + WeightK - 1) / WeightK;
+            return (1, (positions + count - 1) / count);
+        }
+        return (Math.Clamp(WeightK / positions, 1, Math.Max(batch, 1)), positions);
     }
 
     /// <summary>db[o] = Σ over batch and positions of dy[n, o, ...]. Overwrites db.</summary>
@@ -206,14 +395,23 @@ public static unsafe class ConvKernel
         Gemm.Execute(new Gemm.Args(ta, tb, m, n, k, 1f, a, lda, b, ldb, beta, c, ldc, biasRow, null, GemmActivation.None), Gemm.Selected, threads);
     }
 
-    /// <summary>Output positions per im2col block: all of them when the matrix is small, else a multiple of 32 keeping rows·block near <see cref="ColBlockFloats"/>.</summary>
-    internal static int ColBlock(int rows, int positions)
+    /// <summary>
+    /// How the columns of one product are cut: when a sample has at least <see cref="TargetColumns"/> output positions,
+    /// one sample per block and its positions tiled (blocks of at least TargetColumns, more while rows·block stays near
+    /// <see cref="ColBlockFloats"/>); otherwise whole samples side by side, enough of them (at most
+    /// <paramref name="maxSamples"/>) to reach TargetColumns, so that GEMM's packing of the weight is amortised.
+    /// </summary>
+    internal static (int samples, int positions) Blocks(int rows, int positions, int maxSamples)
     {
-        if ((long)rows * positions <= ColBlockFloats) return Math.Max(positions, 1);
-        int b = Math.Max(128, ColBlockFloats / Math.Max(rows, 1) / 32 * 32);
-        // Balance the blocks so the last one is not a sliver.
-        int count = (positions + b - 1) / b;
-        return (positions + count - 1) / count;
+        positions = Math.Max(positions, 1);
+        if (positions >= TargetColumns)
+        {
+            int b = Math.Max(TargetColumns, ColBlockFloats / Math.Max(rows, 1) / 32 * 32);
+            int count = (positions + b - 1) / b;
+            return (1, (positions + count - 1) / count);
+        }
+        int s = Math.Clamp((TargetColumns + positions - 1) / positions, 1, Math.Max(maxSamples, 1));
+        return (s, positions);
     }
 
     /// <summary>

@@ -35,6 +35,7 @@ public static class DepthwiseConv
     {
         int hp = PaddedH(g), wp = PaddedW(g), ks = g.KH * g.KW, isp = g.InSpatial, osp = g.OutSpatial;
         float[] pad = ArrayPool<float>.Shared.Rent(hp * wp);
+        Array.Clear(pad, 0, hp * wp);
         try
         {
             for (int q = q0; q < q1; q++)
@@ -76,6 +77,7 @@ public static class DepthwiseConv
         int eh = (g.KH - 1) * g.DH, ew = (g.KW - 1) * g.DW;
         int hp = unit ? g.InH + eh : PaddedH(g), wp = unit ? g.InW + ew : PaddedW(g);
         float[] pad = ArrayPool<float>.Shared.Rent(hp * wp + 2 * ks);
+        Array.Clear(pad, 0, hp * wp);
         try
         {
             var flip = pad.AsSpan(hp * wp, ks);
@@ -88,7 +90,7 @@ public static class DepthwiseConv
                 if (unit)
                 {
                     for (int i = 0; i < ks; i++) flip[i] = taps[ks - 1 - i];
-                    PadPlaneShifted(dys, g.OutH, g.OutW, eh - g.PH, ew - g.PW, pad, hp, wp);
+                    PadPlane(dys, g.OutH, g.OutW, eh - g.PH, ew - g.PW, pad, hp, wp);
                     Correlate(pad, wp, flip, g.KH, g.KW, g.DH, g.DW, 1, 1, dxs, g.InH, g.InW, 0f);
                 }
                 else
@@ -143,6 +145,7 @@ public static class DepthwiseConv
     {
         int hp = PaddedH(g), wp = PaddedW(g), ks = g.KH * g.KW, isp = g.InSpatial, osp = g.OutSpatial;
         float[] pad = ArrayPool<float>.Shared.Rent(hp * wp);
+        Array.Clear(pad, 0, hp * wp);
         var acc = new Vector256<float>[ks];
         var sacc = new double[ks];
         try
@@ -175,23 +178,31 @@ public static class DepthwiseConv
         ref float dr = ref MemoryMarshal.GetReference(dy);
         if (g.SW == 1 && Vector256.IsHardwareAccelerated)
         {
+            // Tap by tap over the whole plane, in four independent accumulators (no FMA latency chain per row).
             ow0 = g.OutW / 8 * 8;
-            for (int oh = 0; oh < g.OutH; oh++)
-            {
-                int drow = oh * g.OutW;
-                for (int kh = 0; kh < g.KH; kh++)
+            for (int kh = 0; kh < g.KH; kh++)
+                for (int kw = 0; kw < g.KW; kw++)
                 {
-                    int prow = (oh * g.SH + kh * g.DH) * wp;
-                    for (int kw = 0; kw < g.KW; kw++)
+                    var a0 = Vector256<float>.Zero; var a1 = a0; var a2 = a0; var a3 = a0;
+                    for (int oh = 0; oh < g.OutH; oh++)
                     {
-                        var a = acc[kh * g.KW + kw];
-                        int pc = prow + kw * g.DW;
-                        for (int ow = 0; ow < ow0; ow += 8)
-                            a = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref dr, (nuint)(drow + ow)), Vector256.LoadUnsafe(ref pr, (nuint)(pc + ow)), a);
-                        acc[kh * g.KW + kw] = a;
+                        ref float dq = ref Unsafe.Add(ref dr, oh * g.OutW);
+                        ref float pq = ref Unsafe.Add(ref pr, (oh * g.SH + kh * g.DH) * wp + kw * g.DW);
+                        int ow = 0;
+                        for (; ow + 32 <= ow0; ow += 32)
+                        {
+                            a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref dq, (nuint)ow), Vector256.LoadUnsafe(ref pq, (nuint)ow), a0);
+                            a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref dq, (nuint)(ow + 8)), Vector256.LoadUnsafe(ref pq, (nuint)(ow + 8)), a1);
+                            a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref dq, (nuint)(ow + 16)), Vector256.LoadUnsafe(ref pq, (nuint)(ow + 16)), a2);
+                            a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref dq, (nuint)(ow + 24)), Vector256.LoadUnsafe(ref pq, (nuint)(ow + 24)), a3);
+                        }
+                        if (ow < ow0) { a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref dq, (nuint)ow), Vector256.LoadUnsafe(ref pq, (nuint)ow), a1); ow += 8; }
+                        if (ow < ow0) { a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref dq, (nuint)ow), Vector256.LoadUnsafe(ref pq, (nuint)ow), a2); ow += 8; }
+                        if (ow < ow0) { a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref dq, (nuint)ow), Vector256.LoadUnsafe(ref pq, (nuint)ow), a3); }
                     }
+                    int t = kh * g.KW + kw;
+                    acc[t] += (a0 + a1) + (a2 + a3);
                 }
-            }
         }
         if (ow0 == g.OutW) return;
         for (int oh = 0; oh < g.OutH; oh++)
@@ -224,6 +235,35 @@ public static class DepthwiseConv
         {
             int rowBase = y * sh * wp;
             ref float drow = ref Unsafe.Add(ref dr, y * ow);
+            if (ow >= 32 && vec)
+            {
+                // 32 outputs at a time in four independent accumulators (hides the FMA latency); the last block
+                // overlaps the previous one instead of leaving a tail.
+                for (int x = 0; ; x += 32)
+                {
+                    if (x > ow - 32) x = ow - 32;
+                    var a0 = Vector256.Create(b); var a1 = a0; var a2 = a0; var a3 = a0;
+                    for (int i = 0; i < kh; i++)
+                    {
+                        int r = rowBase + i * dh * wp + x;
+                        for (int j = 0; j < kw; j++)
+                        {
+                            var t = Vector256.Create(Unsafe.Add(ref tr, i * kw + j));
+                            ref float q = ref Unsafe.Add(ref pr, r + j * dw);
+                            a0 = Vector256.FusedMultiplyAdd(t, Vector256.LoadUnsafe(ref q), a0);
+                            a1 = Vector256.FusedMultiplyAdd(t, Vector256.LoadUnsafe(ref q, 8), a1);
+                            a2 = Vector256.FusedMultiplyAdd(t, Vector256.LoadUnsafe(ref q, 16), a2);
+                            a3 = Vector256.FusedMultiplyAdd(t, Vector256.LoadUnsafe(ref q, 24), a3);
+                        }
+                    }
+                    a0.StoreUnsafe(ref drow, (nuint)x);
+                    a1.StoreUnsafe(ref drow, (nuint)(x + 8));
+                    a2.StoreUnsafe(ref drow, (nuint)(x + 16));
+                    a3.StoreUnsafe(ref drow, (nuint)(x + 24));
+                    if (x == ow - 32) break;
+                }
+                continue;
+            }
             if (vec)
             {
                 for (int x = 0; ; x += 8)
@@ -258,23 +298,27 @@ public static class DepthwiseConv
     static int PaddedH(in ConvGeometry g) => (g.OutH - 1) * g.SH + (g.KH - 1) * g.DH + 1;
     static int PaddedW(in ConvGeometry g) => (g.OutW - 1) * g.SW + (g.KW - 1) * g.DW + 1;
 
-    /// <summary>pad[r, c] = src[r - top, c - left] inside the source, else 0, for an hp x wp plane.</summary>
+    /// <summary>
+    /// pad[r, c] = src[r - top, c - left] for the cells inside the source (negative offsets crop it), for an hp x wp
+    /// plane. Only those cells are written: the caller clears the buffer once, and the border stays zero for every
+    /// plane of the same geometry.
+    /// </summary>
     static void PadPlane(ReadOnlySpan<float> src, int h, int w, int top, int left, float[] pad, int hp, int wp)
-        => PadPlaneShifted(src, h, w, top, left, pad, hp, wp);
-
-    // Same with possibly negative offsets (a negative offset crops the source).
-    static void PadPlaneShifted(ReadOnlySpan<float> src, int h, int w, int top, int left, float[] pad, int hp, int wp)
     {
         int c0 = Math.Max(0, left), s0 = Math.Max(0, -left);
         int cn = Math.Max(0, Math.Min(wp - c0, w - s0));
-        for (int r = 0; r < hp; r++)
+        if (cn == 0) return;
+        int rA = Math.Max(0, top), rB = Math.Min(hp, h + top);
+        ref float sr = ref MemoryMarshal.GetReference(src);
+        ref float pr = ref MemoryMarshal.GetArrayDataReference(pad);
+        for (int r = rA; r < rB; r++)
         {
-            var prow = pad.AsSpan(r * wp, wp);
-            int sr = r - top;
-            if ((uint)sr >= (uint)h || cn == 0) { prow.Clear(); continue; }
-            prow[..c0].Clear();
-            src.Slice(sr * w + s0, cn).CopyTo(prow.Slice(c0, cn));
-            prow[(c0 + cn)..].Clear();
+            ref float s = ref Unsafe.Add(ref sr, (r - top) * w + s0);
+            ref float d = ref Unsafe.Add(ref pr, r * wp + c0);
+            int i = 0;
+            if (Vector256.IsHardwareAccelerated)
+                for (; i <= cn - 8; i += 8) Vector256.LoadUnsafe(ref s, (nuint)i).StoreUnsafe(ref d, (nuint)i);
+            for (; i < cn; i++) Unsafe.Add(ref d, i) = Unsafe.Add(ref s, i);
         }
     }
 

@@ -1,5 +1,6 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Fovea.Kernels;
 
@@ -14,32 +15,47 @@ public static class Im2Col
     /// <summary>Writes the block rows [r0, r1) x positions [p0, p1) of the im2col matrix of <paramref name="x"/> (InPerGroup channels of InSpatial values).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Unfold(ReadOnlySpan<float> x, Span<float> col, in ConvGeometry g, int r0, int r1, int p0, int p1)
+        => Unfold(x, col, g, r0, r1, p0, p1, p1 - p0);
+
+    /// <summary>Same, with rows <paramref name="ld"/> apart in <paramref name="col"/> (a block of several samples side by side).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Unfold(ReadOnlySpan<float> x, Span<float> col, in ConvGeometry g, int r0, int r1, int p0, int p1, int ld)
     {
-        int ks = g.KernelSize, khw = g.KH * g.KW, ohw = g.OutH * g.OutW, ihw = g.InH * g.InW, ld = p1 - p0;
+        if (r0 >= r1 || p0 >= p1) return;
+        CheckBlock("Im2Col.Unfold", x.Length, col.Length, g, r0, r1, p0, p1, ld);
+        int ks = g.KernelSize, khw = g.KH * g.KW, ohw = g.OutH * g.OutW, ihw = g.InH * g.InW, ow = g.OutW;
+        int od0 = p0 / ohw, rem0 = p0 - od0 * ohw, oh0 = rem0 / ow, owStart = rem0 - oh0 * ow;
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float cr = ref MemoryMarshal.GetReference(col);
         for (int row = r0; row < r1; row++)
         {
             int c = row / ks, t = row - c * ks;
             int kd = t / khw; t -= kd * khw;
             int kh = t / g.KW, kw = t - kh * g.KW;
-            var dst = col.Slice((row - r0) * ld, ld);
-            var src = x.Slice(c * g.InSpatial, g.InSpatial);
+            ref float dst = ref Unsafe.Add(ref cr, (nint)(row - r0) * ld);
+            ref float src = ref Unsafe.Add(ref xr, (nint)c * g.InSpatial);
             int offW = kw * g.DW - g.PW;
-            var (lo, hi) = ValidRange(offW, g.SW, g.InW, g.OutW);
+            var (lo, hi) = ValidRange(offW, g.SW, g.InW, ow);
+            int od = od0, oh = oh0, ow0 = owStart;
             for (int pos = p0; pos < p1;)
             {
-                // One run of output row (od, oh), columns [ow0, ow1).
-                int od = pos / ohw, rem = pos - od * ohw, oh = rem / g.OutW, ow0 = rem - oh * g.OutW;
-                int ow1 = Math.Min(g.OutW, ow0 + (p1 - pos));
-                var d = dst.Slice(pos - p0, ow1 - ow0);
-                pos += ow1 - ow0;
+                // One run of output row (od, oh), columns [ow0, ow0 + n).
+                int n = Math.Min(ow - ow0, p1 - pos), ow1 = ow0 + n;
+                ref float d = ref Unsafe.Add(ref dst, pos - p0);
                 int id = od * g.SD - g.PD + kd * g.DD, ih = oh * g.SH - g.PH + kh * g.DH;
                 int a = Math.Max(lo, ow0), b = Math.Min(hi, ow1);
-                if ((uint)id >= (uint)g.InD || (uint)ih >= (uint)g.InH || a >= b) { d.Clear(); continue; }
-                var s = src.Slice(id * ihw + ih * g.InW, g.InW);
-                d[..(a - ow0)].Clear();
-                d[(b - ow0)..].Clear();
-                if (g.SW == 1) s.Slice(a + offW, b - a).CopyTo(d[(a - ow0)..(b - ow0)]);
-                else for (int ow = a, iw = a * g.SW + offW; ow < b; ow++, iw += g.SW) d[ow - ow0] = s[iw];
+                if ((uint)id >= (uint)g.InD || (uint)ih >= (uint)g.InH || a >= b) Zero(ref d, n);
+                else
+                {
+                    Zero(ref d, a - ow0);
+                    Zero(ref Unsafe.Add(ref d, b - ow0), ow1 - b);
+                    ref float s = ref Unsafe.Add(ref src, id * ihw + ih * g.InW);
+                    if (g.SW == 1) Copy(ref Unsafe.Add(ref s, a + offW), ref Unsafe.Add(ref d, a - ow0), b - a);
+                    else for (int o = a, iw = a * g.SW + offW; o < b; o++, iw += g.SW) Unsafe.Add(ref d, o - ow0) = Unsafe.Add(ref s, iw);
+                }
+                pos += n;
+                ow0 = 0;
+                if (++oh == g.OutH) { oh = 0; od++; }
             }
         }
     }
@@ -54,41 +70,104 @@ public static class Im2Col
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Fold(ReadOnlySpan<float> col, Span<float> dx, in ConvGeometry g, int p0, int p1)
+        => Fold(col, dx, g, p0, p1, p1 - p0);
+
+    /// <summary>Same, with rows <paramref name="ld"/> apart in <paramref name="col"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Fold(ReadOnlySpan<float> col, Span<float> dx, in ConvGeometry g, int p0, int p1, int ld)
     {
-        int ks = g.KernelSize, khw = g.KH * g.KW, ohw = g.OutH * g.OutW, ihw = g.InH * g.InW, ld = p1 - p0;
         int rows = g.ColRows;
+        if (rows == 0 || p0 >= p1) return;
+        CheckBlock("Im2Col.Fold", dx.Length, col.Length, g, 0, rows, p0, p1, ld);
+        int ks = g.KernelSize, khw = g.KH * g.KW, ohw = g.OutH * g.OutW, ihw = g.InH * g.InW, ow = g.OutW;
+        int od0 = p0 / ohw, rem0 = p0 - od0 * ohw, oh0 = rem0 / ow, owStart = rem0 - oh0 * ow;
+        ref float xr = ref MemoryMarshal.GetReference(dx);
+        ref float cr = ref MemoryMarshal.GetReference(col);
         for (int row = 0; row < rows; row++)
         {
             int c = row / ks, t = row - c * ks;
             int kd = t / khw; t -= kd * khw;
             int kh = t / g.KW, kw = t - kh * g.KW;
-            var src = col.Slice(row * ld, ld);
-            var dst = dx.Slice(c * g.InSpatial, g.InSpatial);
+            ref float src = ref Unsafe.Add(ref cr, (nint)row * ld);
+            ref float dst = ref Unsafe.Add(ref xr, (nint)c * g.InSpatial);
             int offW = kw * g.DW - g.PW;
-            var (lo, hi) = ValidRange(offW, g.SW, g.InW, g.OutW);
+            var (lo, hi) = ValidRange(offW, g.SW, g.InW, ow);
             if (lo >= hi) continue;
+            int od = od0, oh = oh0, ow0 = owStart;
             for (int pos = p0; pos < p1;)
             {
-                int od = pos / ohw, rem = pos - od * ohw, oh = rem / g.OutW, ow0 = rem - oh * g.OutW;
-                int ow1 = Math.Min(g.OutW, ow0 + (p1 - pos));
-                var s = src.Slice(pos - p0, ow1 - ow0);
-                pos += ow1 - ow0;
+                int n = Math.Min(ow - ow0, p1 - pos), ow1 = ow0 + n;
+                ref float s = ref Unsafe.Add(ref src, pos - p0);
                 int id = od * g.SD - g.PD + kd * g.DD, ih = oh * g.SH - g.PH + kh * g.DH;
                 int a = Math.Max(lo, ow0), b = Math.Min(hi, ow1);
-                if ((uint)id >= (uint)g.InD || (uint)ih >= (uint)g.InH || a >= b) continue;
-                var d = dst.Slice(id * ihw + ih * g.InW, g.InW);
-                if (g.SW == 1)
+                if ((uint)id < (uint)g.InD && (uint)ih < (uint)g.InH && a < b)
                 {
-                    var dd = d.Slice(a + offW, b - a);
-                    TensorPrimitives.Add(dd, s[(a - ow0)..(b - ow0)], dd);
+                    ref float d = ref Unsafe.Add(ref dst, id * ihw + ih * g.InW);
+                    if (g.SW == 1) AddTo(ref Unsafe.Add(ref s, a - ow0), ref Unsafe.Add(ref d, a + offW), b - a);
+                    else for (int o = a, iw = a * g.SW + offW; o < b; o++, iw += g.SW) Unsafe.Add(ref d, iw) += Unsafe.Add(ref s, o - ow0);
                 }
-                else for (int ow = a, iw = a * g.SW + offW; ow < b; ow++, iw += g.SW) d[iw] += s[ow - ow0];
+                pos += n;
+                ow0 = 0;
+                if (++oh == g.OutH) { oh = 0; od++; }
             }
         }
     }
 
     /// <summary>Whole-matrix form of <see cref="Fold(ReadOnlySpan{float}, Span{float}, in ConvGeometry, int, int)"/>.</summary>
     public static void Fold(ReadOnlySpan<float> col, Span<float> dx, in ConvGeometry g) => Fold(col, dx, g, 0, g.OutSpatial);
+
+    // The block must lie inside both spans: the loops above run without bounds checks.
+    static void CheckBlock(string op, int xLength, int colLength, in ConvGeometry g, int r0, int r1, int p0, int p1, int ld)
+    {
+        int channels = (r1 - 1) / Math.Max(g.KernelSize, 1) + 1;
+        if (r0 < 0 || r1 > g.ColRows || p0 < 0 || p1 > g.OutSpatial || ld < p1 - p0
+            || xLength < (long)channels * g.InSpatial || colLength < (long)(r1 - r0 - 1) * ld + (p1 - p0))
+            throw new ArgumentException($"{op}: block rows [{r0},{r1}) x positions [{p0},{p1}) (ld {ld}) does not fit spans of {xLength} and {colLength}.");
+    }
+
+    // dst[0..n) = src[0..n) for short runs (an output row), without a memmove call per run; the last vector overlaps.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Copy(ref float src, ref float dst, int n)
+    {
+        if (Vector256.IsHardwareAccelerated && n >= 8)
+        {
+            int i = 0;
+            for (; i <= n - 8; i += 8) Vector256.LoadUnsafe(ref src, (nuint)i).StoreUnsafe(ref dst, (nuint)i);
+            if (i < n) Vector256.LoadUnsafe(ref src, (nuint)(n - 8)).StoreUnsafe(ref dst, (nuint)(n - 8));
+            return;
+        }
+        for (int i = 0; i < n; i++) Unsafe.Add(ref dst, i) = Unsafe.Add(ref src, i);
+    }
+
+    // dst[0..n) = 0.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Zero(ref float dst, int n)
+    {
+        if (Vector256.IsHardwareAccelerated && n >= 8)
+        {
+            int i = 0;
+            for (; i <= n - 8; i += 8) Vector256<float>.Zero.StoreUnsafe(ref dst, (nuint)i);
+            if (i < n) Vector256<float>.Zero.StoreUnsafe(ref dst, (nuint)(n - 8));
+            return;
+        }
+        for (int i = 0; i < n; i++) Unsafe.Add(ref dst, i) = 0;
+    }
+
+    // dst[0..n) += src[0..n).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void AddTo(ref float src, ref float dst, int n)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+            for (; i <= n - 8; i += 8)
+                (Vector256.LoadUnsafe(ref dst, (nuint)i) + Vector256.LoadUnsafe(ref src, (nuint)i)).StoreUnsafe(ref dst, (nuint)i);
+        if (Vector128.IsHardwareAccelerated && i <= n - 4)
+        {
+            (Vector128.LoadUnsafe(ref dst, (nuint)i) + Vector128.LoadUnsafe(ref src, (nuint)i)).StoreUnsafe(ref dst, (nuint)i);
+            i += 4;
+        }
+        for (; i < n; i++) Unsafe.Add(ref dst, i) += Unsafe.Add(ref src, i);
+    }
 
     /// <summary>The output positions [lo, hi) whose input index ow*stride + off lies in [0, inSize).</summary>
     internal static (int lo, int hi) ValidRange(int off, int stride, int inSize, int outSize)

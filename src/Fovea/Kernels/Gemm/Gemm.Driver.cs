@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Fovea.Kernels;
 
@@ -210,18 +211,7 @@ public static unsafe partial class Gemm
                         for (; j < NR; j++) d[j] = 0;
                     }
             }
-            else
-            {
-                // Stored n×k: strip column j is row (jc + jr + j) of B, read along k.
-                float* src = p.B + (jc + jr) * ldb + pc;
-                for (int q = 0; q < kb; q++)
-                {
-                    float* d = dst + q * NR, s = src + q;
-                    int j = 0;
-                    for (; j < w; j++) d[j] = s[j * ldb];
-                    for (; j < NR; j++) d[j] = 0;
-                }
-            }
+            else PackTransposed(p.B + (jc + jr) * ldb + pc, ldb, w, kb, dst, NR); // stored n×k: strip column j is a row of B
         }
     }
 
@@ -249,17 +239,48 @@ public static unsafe partial class Gemm
                         for (; r < MR; r++) d[r] = 0;
                     }
             }
-            else
+            else PackTransposed(p.A + (ic + ir) * lda + pc, lda, h, kb, dst, MR);
+        }
+    }
+
+    /// <summary>dst[q·width + r] = src[r·ld + q] for r &lt; rows, 0 for rows ≤ r &lt; width, q &lt; kb: a strip whose
+    /// lanes are rows of the source read along k. SSE 4×4 transposes where available (rows are covered by groups of 4,
+    /// the last group overlapping the one before when rows is not a multiple of 4), scalar otherwise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void PackTransposed(float* src, nint ld, int rows, int kb, float* dst, int width)
+    {
+        int q = 0;
+        if (Sse.IsSupported && rows >= 4)
+        {
+            for (; q <= kb - 4; q += 4)
             {
-                float* src = p.A + (ic + ir) * lda + pc;
-                for (int q = 0; q < kb; q++)
+                float* d = dst + q * width;
+                for (int r0 = 0; r0 < rows; r0 += 4)
                 {
-                    float* d = dst + q * MR, s = src + q;
-                    int r = 0;
-                    for (; r < h; r++) d[r] = s[r * lda];
-                    for (; r < MR; r++) d[r] = 0;
+                    int r = Math.Min(r0, rows - 4);
+                    float* s = src + r * ld + q;
+                    var x0 = Sse.LoadVector128(s);
+                    var x1 = Sse.LoadVector128(s + ld);
+                    var x2 = Sse.LoadVector128(s + 2 * ld);
+                    var x3 = Sse.LoadVector128(s + 3 * ld);
+                    var t0 = Sse.UnpackLow(x0, x1);   // a0 b0 a1 b1
+                    var t1 = Sse.UnpackLow(x2, x3);   // c0 d0 c1 d1
+                    var t2 = Sse.UnpackHigh(x0, x1);  // a2 b2 a3 b3
+                    var t3 = Sse.UnpackHigh(x2, x3);  // c2 d2 c3 d3
+                    Sse.Store(d + r, Sse.MoveLowToHigh(t0, t1));
+                    Sse.Store(d + width + r, Sse.MoveHighToLow(t1, t0));
+                    Sse.Store(d + 2 * width + r, Sse.MoveLowToHigh(t2, t3));
+                    Sse.Store(d + 3 * width + r, Sse.MoveHighToLow(t3, t2));
                 }
+                for (int z = rows; z < width; z++) { d[z] = 0; d[width + z] = 0; d[2 * width + z] = 0; d[3 * width + z] = 0; }
             }
+        }
+        for (; q < kb; q++)
+        {
+            float* d = dst + q * width, s = src + q;
+            int r = 0;
+            for (; r < rows; r++) d[r] = s[r * ld];
+            for (; r < width; r++) d[r] = 0;
         }
     }
 

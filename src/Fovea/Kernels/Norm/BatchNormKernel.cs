@@ -26,6 +26,11 @@ public static unsafe class BatchNormKernel
         bool haveRunning = !runningMean.IsEmpty;
         if (!training && (runningMean.Length < c || runningVar.Length < c))
             throw new ArgumentException("BatchNormKernel.Forward: evaluation needs running statistics.");
+        if (s == 1 && n > 1)
+        {
+            ForwardRows(x, y, n, c, weight, bias, runningMean, runningVar, haveRunning, training, momentum, eps, mean, invstd);
+            return;
+        }
         int m = n * s;
         fixed (float* px = x, py = y, pw = weight, pb = bias, prm = runningMean, prv = runningVar, pm = mean, pi = invstd)
         {
@@ -86,6 +91,11 @@ public static unsafe class BatchNormKernel
         if (g.Length < total || x.Length < total || mean.Length < c || invstd.Length < c || (!gx.IsEmpty && gx.Length < total))
             throw new ArgumentException("BatchNormKernel.Backward: buffer too small.");
         if (c == 0) return;
+        if (s == 1 && n > 1)
+        {
+            BackwardRows(g, x, n, c, weight, mean, invstd, training, gx, gw, gb);
+            return;
+        }
         int m = n * s;
         fixed (float* pg = g, px = x, pw = weight, pm = mean, pi = invstd, pgx = gx, pgw = gw, pgb = gb)
         {
@@ -128,6 +138,100 @@ public static unsafe class BatchNormKernel
                     }
                 }
             });
+        }
+    }
+
+    // [N, C] input: a channel's values are strided by C, so statistics accumulate row by row (double, per
+    // channel) and the normalisation runs along each contiguous row with per-channel vectors.
+    static void ForwardRows(ReadOnlySpan<float> x, Span<float> y, int n, int c, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        Span<float> runningMean, Span<float> runningVar, bool haveRunning, bool training, float momentum, float eps,
+        Span<float> mean, Span<float> invstd)
+    {
+        if (training)
+        {
+            var sum = new double[c];
+            for (int r = 0; r < n; r++)
+            {
+                var row = x.Slice(r * c, c);
+                for (int k = 0; k < c; k++) sum[k] += row[k];
+            }
+            for (int k = 0; k < c; k++) mean[k] = (float)(sum[k] / n);
+            var sq = new double[c];
+            for (int r = 0; r < n; r++)
+            {
+                var row = x.Slice(r * c, c);
+                for (int k = 0; k < c; k++) { float d = row[k] - mean[k]; sq[k] += d * d; }
+            }
+            for (int k = 0; k < c; k++)
+            {
+                invstd[k] = (float)(1.0 / Math.Sqrt(sq[k] / n + eps));
+                if (haveRunning)
+                {
+                    runningMean[k] = (float)((1 - momentum) * runningMean[k] + momentum * (sum[k] / n));
+                    runningVar[k] = (float)((1 - momentum) * runningVar[k] + momentum * (sq[k] / (n - 1)));
+                }
+            }
+        }
+        else
+        {
+            for (int k = 0; k < c; k++)
+            {
+                mean[k] = runningMean[k];
+                invstd[k] = (float)(1.0 / Math.Sqrt(runningVar[k] + (double)eps));
+            }
+        }
+        var scale = new float[c];
+        for (int k = 0; k < c; k++) scale[k] = invstd[k] * (weight.IsEmpty ? 1f : weight[k]);
+        var mu = mean.Slice(0, c);
+        for (int r = 0; r < n; r++)
+        {
+            var yr = y.Slice(r * c, c);
+            TensorPrimitives.Subtract(x.Slice(r * c, c), mu, yr);
+            if (bias.IsEmpty) TensorPrimitives.Multiply(yr, scale, yr);
+            else TensorPrimitives.MultiplyAdd(yr, scale, bias.Slice(0, c), yr);
+        }
+    }
+
+    static void BackwardRows(ReadOnlySpan<float> g, ReadOnlySpan<float> x, int n, int c, ReadOnlySpan<float> weight,
+        ReadOnlySpan<float> mean, ReadOnlySpan<float> invstd, bool training, Span<float> gx, Span<float> gw, Span<float> gb)
+    {
+        var sg = new double[c];
+        var sgx = new double[c];
+        for (int r = 0; r < n; r++)
+        {
+            var gr = g.Slice(r * c, c);
+            var xr = x.Slice(r * c, c);
+            for (int k = 0; k < c; k++) { sg[k] += gr[k]; sgx[k] += gr[k] * (xr[k] - mean[k]); }
+        }
+        for (int k = 0; k < c; k++)
+        {
+            if (!gw.IsEmpty) gw[k] = (float)(sgx[k] * invstd[k]);
+            if (!gb.IsEmpty) gb[k] = (float)sg[k];
+        }
+        if (gx.IsEmpty) return;
+        // gx = a·g + bx·(x - mean) + c0 per channel (bx = c0 = 0 in evaluation).
+        var a = new float[c];
+        var bx = new float[c];
+        var c0 = new float[c];
+        for (int k = 0; k < c; k++)
+        {
+            float w = weight.IsEmpty ? 1f : weight[k];
+            a[k] = w * invstd[k];
+            if (training)
+            {
+                bx[k] = (float)(-a[k] * sgx[k] * invstd[k] * invstd[k] / n);
+                c0[k] = (float)(-a[k] * sg[k] / n);
+            }
+        }
+        var mu = mean.Slice(0, c);
+        for (int r = 0; r < n; r++)
+        {
+            var dst = gx.Slice(r * c, c);
+            var gr = g.Slice(r * c, c);
+            if (!training) { TensorPrimitives.Multiply(gr, a, dst); continue; }
+            TensorPrimitives.Subtract(x.Slice(r * c, c), mu, dst);
+            TensorPrimitives.MultiplyAdd(dst, bx, c0, dst);
+            TensorPrimitives.MultiplyAdd(gr, a, dst, dst);
         }
     }
 }

@@ -3,49 +3,29 @@ using System.Runtime.CompilerServices;
 namespace Fovea.Kernels;
 
 /// <summary>
-/// Resampling of contiguous [planes, D, H, W] buffers: nearest (a gather through per-axis index maps) and bilinear
-/// over the last two axes (per-axis corner indices and weights), with their adjoints. The index maps follow
-/// PyTorch: see <see cref="NearestMap"/> and <see cref="LinearMap"/>.
+/// Resampling of contiguous [planes, D, H, W] buffers: nearest (a gather through per-axis index maps) and
+/// separable linear/cubic interpolation (per-axis tap tables of indices and weights), with their adjoints. The
+/// tables follow PyTorch: see <see cref="NearestMap"/>, <see cref="LinearTaps"/> and <see cref="CubicTaps"/>.
 /// </summary>
 public static unsafe class InterpolateKernel
 {
     /// <summary>
-    /// PyTorch's legacy 'nearest' source index per output index: identity when sizes match, i/2 when doubling,
-    /// else min(floor(i·scale), in-1) in float, where scale is 1/scaleFactor when one was given, else in/out.
+    /// PyTorch's source index per output index for 'nearest' (legacy): identity when sizes match, i/2 when doubling,
+    /// else min(floor(i·scale), in-1) in float; for 'nearest-exact' (<paramref name="exact"/>): min(floor((i+0.5)·scale), in-1).
+    /// The scale is 1/scaleFactor when one was given, else in/out.
     /// </summary>
-    public static int[] NearestMap(int inSize, int outSize, double? scaleFactor)
+    public static int[] NearestMap(int inSize, int outSize, double? scaleFactor, bool exact = false)
     {
         var map = new int[outSize];
         float scale = scaleFactor is double s && s > 0 ? (float)(1.0 / s) : (float)inSize / outSize;
         for (int i = 0; i < outSize; i++)
         {
-            if (outSize == inSize) map[i] = i;
+            if (exact) map[i] = Math.Min((int)MathF.Floor((i + 0.5f) * scale), inSize - 1);
+            else if (outSize == inSize) map[i] = i;
             else if (outSize == 2 * inSize) map[i] = i >> 1;
             else map[i] = Math.Min((int)MathF.Floor(i * scale), inSize - 1);
         }
         return map;
-    }
-
-    /// <summary>
-    /// Linear interpolation corners: output i reads (1-λ)·x[i0] + λ·x[i1]. Source position is scale·i for
-    /// align_corners (scale = (in-1)/(out-1)), else max(scale·(i+0.5)-0.5, 0) with scale 1/scaleFactor or in/out.
-    /// </summary>
-    public static (int[] i0, int[] i1, float[] lambda) LinearMap(int inSize, int outSize, bool alignCorners, double? scaleFactor)
-    {
-        var i0 = new int[outSize];
-        var i1 = new int[outSize];
-        var lam = new float[outSize];
-        float scale = alignCorners ? (outSize > 1 ? (float)(inSize - 1) / (outSize - 1) : 0f)
-            : scaleFactor is double s && s > 0 ? (float)(1.0 / s) : (float)inSize / outSize;
-        for (int i = 0; i < outSize; i++)
-        {
-            float src = alignCorners ? scale * i : Math.Max(scale * (i + 0.5f) - 0.5f, 0f);
-            int a = Math.Min((int)MathF.Floor(src), inSize - 1);
-            i0[i] = a;
-            i1[i] = a + (a < inSize - 1 ? 1 : 0);
-            lam[i] = Math.Clamp(src - a, 0f, 1f);
-        }
-        return (i0, i1, lam);
     }
 
     /// <summary>y[n, d, h, w] = x[n, mapD[d], mapH[h], mapW[w]].</summary>
@@ -102,59 +82,146 @@ public static unsafe class InterpolateKernel
             }
     }
 
-    /// <summary>Bilinear over [planes, H, W]: y = (1-λh)((1-λw)x00 + λw x01) + λh((1-λw)x10 + λw x11).</summary>
-    public static void BilinearForward(ReadOnlySpan<float> x, Span<float> y, int planes, int inH, int inW,
-        (int[] i0, int[] i1, float[] lambda) mh, (int[] i0, int[] i1, float[] lambda) mw)
-        => Bilinear(x, y, planes, inH, inW, mh, mw, backward: false);
-
-    /// <summary>Adjoint of <see cref="BilinearForward"/>; gx is overwritten.</summary>
-    public static void BilinearBackward(ReadOnlySpan<float> g, Span<float> gx, int planes, int inH, int inW,
-        (int[] i0, int[] i1, float[] lambda) mh, (int[] i0, int[] i1, float[] lambda) mw)
-        => Bilinear(g, gx, planes, inH, inW, mh, mw, backward: true);
-
-    static void Bilinear(ReadOnlySpan<float> a, Span<float> b, int planes, int inH, int inW,
-        (int[] i0, int[] i1, float[] lambda) mh, (int[] i0, int[] i1, float[] lambda) mw, bool backward)
+    /// <summary>
+    /// One axis of a separable interpolation: output i reads Σ_t Weight[i·Taps + t] · x[Index[i·Taps + t]].
+    /// </summary>
+    public sealed record TapTable(int Taps, int[] Index, float[] Weight)
     {
-        int inP = inH * inW, outP = mh.i0.Length * mw.i0.Length;
+        public int OutSize => Index.Length / Taps;
+        /// <summary>The identity on a size-1 axis (for the unused leading axes of 1-D and 2-D inputs).</summary>
+        public static TapTable Identity => new(1, [0], [1f]);
+    }
+
+    /// <summary>
+    /// PyTorch's source position of output i: scale·i with align_corners (scale = (in-1)/(out-1)), else
+    /// scale·(i+0.5)-0.5 with scale 1/scaleFactor when given, else in/out; clamped at 0 except for cubic.
+    /// </summary>
+    static float SourcePosition(int i, float scale, bool alignCorners, bool cubic)
+    {
+        if (alignCorners) return scale * i;
+        float src = scale * (i + 0.5f) - 0.5f;
+        return !cubic && src < 0 ? 0f : src;
+    }
+
+    static float AreaScale(int inSize, int outSize, bool alignCorners, double? scaleFactor)
+        => alignCorners ? (outSize > 1 ? (float)(inSize - 1) / (outSize - 1) : 0f)
+            : scaleFactor is double s && s > 0 ? (float)(1.0 / s) : (float)inSize / outSize;
+
+    /// <summary>Linear interpolation taps: (1-λ)·x[i0] + λ·x[i1], i1 = i0 + 1 except at the last input.</summary>
+    public static TapTable LinearTaps(int inSize, int outSize, bool alignCorners, double? scaleFactor)
+    {
+        var idx = new int[2 * outSize];
+        var w = new float[2 * outSize];
+        float scale = AreaScale(inSize, outSize, alignCorners, scaleFactor);
+        for (int i = 0; i < outSize; i++)
+        {
+            float src = SourcePosition(i, scale, alignCorners, cubic: false);
+            int a = Math.Min((int)MathF.Floor(src), inSize - 1);
+            float lam = Math.Clamp(src - a, 0f, 1f);
+            idx[2 * i] = a;
+            idx[2 * i + 1] = a + (a < inSize - 1 ? 1 : 0);
+            w[2 * i] = 1f - lam;
+            w[2 * i + 1] = lam;
+        }
+        return new TapTable(2, idx, w);
+    }
+
+    /// <summary>
+    /// Cubic convolution taps (Keys, A = -0.75, like PyTorch's bicubic): inputs floor(src)-1 .. floor(src)+2,
+    /// clamped to the edge, with weights from t = src - floor(src).
+    /// </summary>
+    public static TapTable CubicTaps(int inSize, int outSize, bool alignCorners, double? scaleFactor)
+    {
+        const float A = -0.75f;
+        static float C1(float x) => ((A + 2) * x - (A + 3)) * x * x + 1;
+        static float C2(float x) => ((A * x - 5 * A) * x + 8 * A) * x - 4 * A;
+        var idx = new int[4 * outSize];
+        var w = new float[4 * outSize];
+        float scale = AreaScale(inSize, outSize, alignCorners, scaleFactor);
+        for (int i = 0; i < outSize; i++)
+        {
+            float src = SourcePosition(i, scale, alignCorners, cubic: true);
+            int a = (int)MathF.Floor(src);
+            float t = src - a;
+            w[4 * i] = C2(t + 1f);
+            w[4 * i + 1] = C1(t);
+            w[4 * i + 2] = C1(1f - t);
+            w[4 * i + 3] = C2(2f - t);
+            for (int k = 0; k < 4; k++) idx[4 * i + k] = Math.Clamp(a - 1 + k, 0, inSize - 1);
+        }
+        return new TapTable(4, idx, w);
+    }
+
+    /// <summary>Separable resampling of [planes, D, H, W]: y = Σ over taps of wd·wh·ww·x (outer axis first).</summary>
+    public static void SeparableForward(ReadOnlySpan<float> x, Span<float> y, int planes, int inD, int inH, int inW, TapTable td, TapTable th, TapTable tw)
+        => Separable(x, y, planes, inD, inH, inW, td, th, tw, backward: false);
+
+    /// <summary>Adjoint of <see cref="SeparableForward"/>; gx is overwritten.</summary>
+    public static void SeparableBackward(ReadOnlySpan<float> g, Span<float> gx, int planes, int inD, int inH, int inW, TapTable td, TapTable th, TapTable tw)
+        => Separable(g, gx, planes, inD, inH, inW, td, th, tw, backward: true);
+
+    static void Separable(ReadOnlySpan<float> a, Span<float> b, int planes, int inD, int inH, int inW, TapTable td, TapTable th, TapTable tw, bool backward)
+    {
+        int inP = inD * inH * inW, outP = td.OutSize * th.OutSize * tw.OutSize;
         int aP = backward ? outP : inP, bP = backward ? inP : outP;
-        if (a.Length < planes * aP || b.Length < planes * bP) throw new ArgumentException("InterpolateKernel.Bilinear: buffer too small.");
+        if (a.Length < planes * aP || b.Length < planes * bP) throw new ArgumentException("InterpolateKernel.Separable: buffer too small.");
         if (backward) b.Slice(0, planes * inP).Clear();
         if (planes == 0 || outP == 0) return;
         fixed (float* pa = a, pb = b)
         {
             nint aa = (nint)pa, ab = (nint)pb;
-            PlaneLoop.Run(planes, 4L * outP, (lo, hi) =>
+            PlaneLoop.Run(planes, (long)outP * td.Taps * th.Taps * tw.Taps, (lo, hi) =>
             {
                 for (int n = lo; n < hi; n++)
-                    BilinearPlane((float*)aa + (long)n * aP, (float*)ab + (long)n * bP, inW, mh, mw, backward);
+                    SeparablePlane((float*)aa + (long)n * aP, (float*)ab + (long)n * bP, inH, inW, td, th, tw, backward);
             });
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void BilinearPlane(float* a, float* b, int inW, (int[] i0, int[] i1, float[] lambda) mh, (int[] i0, int[] i1, float[] lambda) mw, bool backward)
+    static void SeparablePlane(float* a, float* b, int inH, int inW, TapTable td, TapTable th, TapTable tw, bool backward)
     {
-        int outH = mh.i0.Length, outW = mw.i0.Length;
         int o = 0;
-        for (int h = 0; h < outH; h++)
-        {
-            float lh1 = mh.lambda[h], lh0 = 1f - lh1;
-            int r0 = mh.i0[h] * inW, r1 = mh.i1[h] * inW;
-            for (int w = 0; w < outW; w++, o++)
-            {
-                float lw1 = mw.lambda[w], lw0 = 1f - lw1;
-                int c0 = mw.i0[w], c1 = mw.i1[w];
-                if (!backward)
-                    b[o] = lh0 * (lw0 * a[r0 + c0] + lw1 * a[r0 + c1]) + lh1 * (lw0 * a[r1 + c0] + lw1 * a[r1 + c1]);
-                else
+        int nd = td.Taps, nh = th.Taps, nw = tw.Taps;
+        int[] wIdx = tw.Index;
+        float[] wW = tw.Weight;
+        for (int od = 0; od < td.OutSize; od++)
+            for (int oh = 0; oh < th.OutSize; oh++)
+                for (int ow = 0; ow < tw.OutSize; ow++, o++)
                 {
-                    float g = a[o];
-                    b[r0 + c0] += lh0 * lw0 * g;
-                    b[r0 + c1] += lh0 * lw1 * g;
-                    b[r1 + c0] += lh1 * lw0 * g;
-                    b[r1 + c1] += lh1 * lw1 * g;
+                    if (!backward)
+                    {
+                        float acc = 0f;
+                        for (int i = 0; i < nd; i++)
+                        {
+                            int plane = td.Index[od * nd + i] * inH;
+                            float accH = 0f;
+                            for (int j = 0; j < nh; j++)
+                            {
+                                float* row = a + (long)(plane + th.Index[oh * nh + j]) * inW;
+                                float accW = 0f;
+                                for (int k = 0; k < nw; k++) accW += wW[ow * nw + k] * row[wIdx[ow * nw + k]];
+                                accH += th.Weight[oh * nh + j] * accW;
+                            }
+                            acc += td.Weight[od * nd + i] * accH;
+                        }
+                        b[o] = acc;
+                    }
+                    else
+                    {
+                        float g = a[o];
+                        for (int i = 0; i < nd; i++)
+                        {
+                            int plane = td.Index[od * nd + i] * inH;
+                            float gd = g * td.Weight[od * nd + i];
+                            for (int j = 0; j < nh; j++)
+                            {
+                                float* row = b + (long)(plane + th.Index[oh * nh + j]) * inW;
+                                float gh = gd * th.Weight[oh * nh + j];
+                                for (int k = 0; k < nw; k++) row[wIdx[ow * nw + k]] += gh * wW[ow * nw + k];
+                            }
+                        }
+                    }
                 }
-            }
-        }
     }
 }

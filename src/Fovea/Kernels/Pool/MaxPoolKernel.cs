@@ -15,6 +15,9 @@ public static unsafe class MaxPoolKernel
         if (x.Length < planes * inP || y.Length < planes * outP || indices.Length < planes * outP)
             throw new ArgumentException("MaxPoolKernel.Forward: buffer too small.");
         if (planes == 0 || outP == 0) return;
+        var td = PoolGeometry.Table(p.OutD, p.InD, p.KD, p.SD, p.PD, p.DD);
+        var th = PoolGeometry.Table(p.OutH, p.InH, p.KH, p.SH, p.PH, p.DH);
+        var tw = PoolGeometry.Table(p.OutW, p.InW, p.KW, p.SW, p.PW, p.DW);
         fixed (float* px = x, py = y)
         fixed (int* pi = indices)
         {
@@ -23,40 +26,42 @@ public static unsafe class MaxPoolKernel
             PlaneLoop.Run(planes, work, (lo, hi) =>
             {
                 for (int n = lo; n < hi; n++)
-                    ForwardPlane((float*)ax + (long)n * inP, (float*)ay + (long)n * outP, (int*)ai + (long)n * outP, p);
+                    ForwardPlane((float*)ax + (long)n * inP, (float*)ay + (long)n * outP, (int*)ai + (long)n * outP,
+                        p.InH, p.InW, p.DD, p.DH, p.DW, td, th, tw);
             });
         }
     }
 
+    // The tables give, per output position of an axis, the first input position of its window and the valid
+    // kernel offsets [k0, k1), so the inner loops carry no bounds tests.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void ForwardPlane(float* x, float* y, int* idx, in PoolGeometry p)
+    static void ForwardPlane(float* x, float* y, int* idx, int inH, int inW, int dd, int dh, int dw,
+        PoolGeometry.AxisTable td, PoolGeometry.AxisTable th, PoolGeometry.AxisTable tw)
     {
         int o = 0;
-        for (int od = 0; od < p.OutD; od++)
+        int outH = th.Start.Length, outW = tw.Start.Length;
+        int[] wStart = tw.Start, wK0 = tw.K0, wK1 = tw.K1;
+        for (int od = 0; od < td.Start.Length; od++)
         {
-            int d0 = od * p.SD - p.PD;
-            var (kd0, kd1) = PoolGeometry.Valid(d0, p.KD, p.DD, p.InD);
-            for (int oh = 0; oh < p.OutH; oh++)
+            int d0 = td.Start[od], kd0 = td.K0[od], kd1 = td.K1[od];
+            for (int oh = 0; oh < outH; oh++)
             {
-                int h0 = oh * p.SH - p.PH;
-                var (kh0, kh1) = PoolGeometry.Valid(h0, p.KH, p.DH, p.InH);
-                for (int ow = 0; ow < p.OutW; ow++, o++)
+                int h0 = th.Start[oh], kh0 = th.K0[oh], kh1 = th.K1[oh];
+                for (int ow = 0; ow < outW; ow++, o++)
                 {
-                    int w0 = ow * p.SW - p.PW;
-                    var (kw0, kw1) = PoolGeometry.Valid(w0, p.KW, p.DW, p.InW);
+                    int w0 = wStart[ow], kw0 = wK0[ow], kw1 = wK1[ow];
                     float best = float.NegativeInfinity;
                     int arg = -1;
                     for (int kd = kd0; kd < kd1; kd++)
                     {
-                        int id = d0 + kd * p.DD;
+                        int plane = (d0 + kd * dd) * inH;
                         for (int kh = kh0; kh < kh1; kh++)
                         {
-                            int row = (id * p.InH + h0 + kh * p.DH) * p.InW;
-                            for (int kw = kw0; kw < kw1; kw++)
+                            int at = (plane + h0 + kh * dh) * inW + w0 + kw0 * dw;
+                            for (int kw = kw0; kw < kw1; kw++, at += dw)
                             {
-                                int at = row + w0 + kw * p.DW;
                                 float v = x[at];
-                                if (arg < 0 || v > best || float.IsNaN(v)) { best = v; arg = at; }
+                                if (v > best || float.IsNaN(v) || arg < 0) { best = v; arg = at; }
                             }
                         }
                     }

@@ -21,4 +21,21 @@ public readonly record struct PoolGeometry(
         if (k1 < k0) k1 = k0;
         return (k0, k1);
     }
+
+    /// <summary>Per output position of one axis: the window's first input position and its valid kernel offsets [K0, K1).</summary>
+    public sealed record AxisTable(int[] Start, int[] K0, int[] K1);
+
+    /// <summary>The window table of one axis.</summary>
+    public static AxisTable Table(int outSize, int inSize, int k, int s, int p, int d)
+    {
+        var start = new int[outSize];
+        var k0 = new int[outSize];
+        var k1 = new int[outSize];
+        for (int o = 0; o < outSize; o++)
+        {
+            start[o] = o * s - p;
+            (k0[o], k1[o]) = Valid(start[o], k, d, inSize);
+        }
+        return new AxisTable(start, k0, k1);
+    }
 }
