@@ -117,6 +117,10 @@ public static partial class OnnxOperators
         Register("ArgMax", since: 1, (n, xs, _) => ArgMaxLikeImport(n, xs, min: false));
         Register("ArgMin", since: 1, (n, xs, _) => ArgMaxLikeImport(n, xs, min: true));
 
+        // ---- losses ----
+        Register("NegativeLogLikelihoodLoss", since: 12, NllImport);
+        Register("SoftmaxCrossEntropyLoss", since: 12, SoftmaxCrossEntropyImport);
+
         // ---- comparisons and logic (results are 0/1 floats) ----
         Register("Equal", since: 1, Binary(Ops.Eq));
         Register("Greater", since: 1, Binary(Ops.Gt));
