@@ -110,6 +110,18 @@ public static partial class OnnxOperators
         Register("OneHot", since: 9, OneHotImport);
         Register("Trilu", since: 14, TriluImport);
         Register("EyeLike", since: 9, EyeLikeImport);
+        Register("TopK", since: 1, TopKImport);
+        Register("GatherND", since: 11, GatherNDImport);
+        Register("ScatterElements", since: 11, ScatterElementsImport);
+        Register("Scatter", since: 9, ScatterElementsImport);
+        Register("ScatterND", since: 11, ScatterNDImport);
+        Register("Compress", since: 9, CompressImport);
+        Register("ReverseSequence", since: 10, ReverseSequenceImport);
+        Register("MaxUnpool", since: 9, MaxUnpoolImport);
+        Register("NonMaxSuppression", since: 10, NonMaxSuppressionImport);
+        Register("HannWindow", since: 17, Window("Hann"));
+        Register("HammingWindow", since: 17, Window("Hamming"));
+        Register("BlackmanWindow", since: 17, Window("Blackman"));
 
         // ---- reductions ----
         foreach (var k in new[] { "Mean", "Sum", "Max", "Min", "L1", "L2", "SumSquare", "LogSum", "LogSumExp", "Prod" })
