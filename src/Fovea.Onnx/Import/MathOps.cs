@@ -59,6 +59,13 @@ public static partial class OnnxOperators
         return One(CastTo(x, to, n));
     }
 
+    // CastLike: to the declared type of the second input (float when the graph does not declare it).
+    static Tensor?[] CastLikeImport(OnnxNode n, Tensor?[] xs, OnnxContext ctx)
+    {
+        int to = n.InputTypes.Length > 1 && n.InputTypes[1] != 0 ? n.InputTypes[1] : 1;
+        return One(CastTo(In(n, xs, 0), to, n));
+    }
+
     internal static Tensor CastTo(Tensor x, int to, OnnxNode? n)
     {
         switch (to)

@@ -101,6 +101,7 @@ public static partial class OnnxOperators
         Register("Identity", since: 1, IdentityImport, IdentityExport);
         Register("Dropout", since: 1, DropoutImport, DropoutExport);
         Register("Cast", since: 6, CastImport, check: CastCheck);
+        Register("CastLike", since: 15, CastLikeImport);
         Register("Expand", since: 8, ExpandImport);
         Register("Tile", since: 6, TileImport);
         Register("Where", since: 9, WhereImport);
