@@ -107,6 +107,14 @@ public static partial class OnnxOperators
             throw new OnnxUnsupportedException($"{n}: casting to {OnnxTensors.TypeName(to)} is not supported.");
     }
 
+    // Div: integer inputs (as the graph declares them) divide with truncation toward zero, like C.
+    static Tensor?[] DivImport(OnnxNode n, Tensor?[] xs, OnnxContext ctx)
+    {
+        var q = Ops.Div(In(n, xs, 0), In(n, xs, 1));
+        bool integral = n.InputTypes.Length == 2 && OnnxTensors.IsIntegral(n.InputTypes[0]) && OnnxTensors.IsIntegral(n.InputTypes[1]);
+        return One(integral ? Ops.Mul(Ops.Sign(q), Ops.Floor(Ops.Abs(q))) : q);
+    }
+
     static Tensor Ceil(Tensor x) => Ops.Neg(Ops.Floor(Ops.Neg(x)));
 
     static Tensor Not(Tensor x) => Ops.Eq(x, 0f);

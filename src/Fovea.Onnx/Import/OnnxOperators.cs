@@ -35,7 +35,7 @@ public static partial class OnnxOperators
         Register("Add", since: 1, Binary(Ops.Add));
         Register("Sub", since: 1, Binary(Ops.Sub));
         Register("Mul", since: 1, Binary(Ops.Mul), SiluExport);
-        Register("Div", since: 1, Binary(Ops.Div));
+        Register("Div", since: 1, DivImport);
         Register("Pow", since: 1, Binary(Ops.Pow));
         Register("Sqrt", since: 1, Unary(Ops.Sqrt));
         Register("Exp", since: 1, Unary(Ops.Exp));
@@ -53,6 +53,10 @@ public static partial class OnnxOperators
         Register("Min", since: 1, Variadic(Ops.Minimum));
         Register("Clip", since: 1, ClipImport, Relu6Export);
         Register("Round", since: 11, Unary(Ops.Round));
+        Register("BitShift", since: 11, BitShiftImport);
+        Register("QuantizeLinear", since: 10, QuantizeLinearImport);
+        Register("DequantizeLinear", since: 10, DequantizeLinearImport);
+        Register("DynamicQuantizeLinear", since: 11, DynamicQuantizeLinearImport);
         Register("Mod", since: 10, ModImport);
         Register("Shrink", since: 9, ShrinkImport);
         Register("IsInf", since: 10, IsInfImport);
