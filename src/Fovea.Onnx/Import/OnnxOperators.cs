@@ -47,6 +47,17 @@ public static partial class OnnxOperators
         Register("Floor", since: 1, Unary(Ops.Floor));
         Register("Ceil", since: 1, Unary(Ceil));
         Register("Sign", since: 9, Unary(Ops.Sign));
+        Register("Sin", since: 7, Unary(Ops.Sin));
+        Register("Cos", since: 7, Unary(Ops.Cos));
+        Register("Tan", since: 7, Unary(Tan));
+        Register("Asin", since: 7, Unary(Asin));
+        Register("Acos", since: 7, Unary(Acos));
+        Register("Atan", since: 7, Unary(Ops.Atan));
+        Register("Sinh", since: 9, Unary(Sinh));
+        Register("Cosh", since: 9, Unary(Cosh));
+        Register("Asinh", since: 9, Unary(Asinh));
+        Register("Acosh", since: 9, Unary(Acosh));
+        Register("Atanh", since: 9, Unary(Atanh));
         Register("Sum", since: 1, Variadic(Ops.Add));
         Register("Mean", since: 1, Variadic(Ops.Add, mean: true));
         Register("Max", since: 1, Variadic(Ops.Maximum));
