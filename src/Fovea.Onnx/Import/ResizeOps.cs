@@ -51,6 +51,10 @@ public static partial class OnnxOperators
         if (scales is null && sizes is null) throw n.Error("needs scales or sizes");
         if ((scales?.Length ?? sizes!.Length) != axes.Length)
             throw new ShapeMismatchException($"{n}: {(scales is null ? "sizes" : "scales")} has {(scales?.Length ?? sizes!.Length)} values for {axes.Length} axes of {x.Shape}.");
+        var final = Dims(x);
+        for (int i = 0; i < axes.Length; i++)
+            final[axes[i]] = sizes is not null ? sizes[i] : (int)Math.Clamp(Math.Floor(x.Shape[axes[i]] * (double)scales![i]), -1, int.MaxValue);
+        CheckSize(n, final);
         var y = x;
         for (int i = 0; i < axes.Length; i++)
         {
