@@ -94,21 +94,52 @@ public static unsafe class MaxPool2x2Kernel
                     long r = (long)p * H + 2 * i;
                     float* x0 = X + r * W, x1 = x0 + W, g0 = GX + r * W, g1 = g0 + W;
                     float* yo = Y + ((long)p * oh + i) * ow, go = G + ((long)p * oh + i) * ow;
-                    for (int j = 0; j < ow; j++)
-                    {
-                        float m = yo[j], gv = go[j];
-                        float a = x0[2 * j], b = x0[2 * j + 1], c = x1[2 * j], d = x1[2 * j + 1];
-                        int sel;
-                        if (m == m) sel = a == m ? 0 : b == m ? 1 : c == m ? 2 : 3;
-                        else sel = float.IsNaN(d) ? 3 : float.IsNaN(c) ? 2 : float.IsNaN(b) ? 1 : 0;
-                        g0[2 * j] = sel == 0 ? gv : 0f;
-                        g0[2 * j + 1] = sel == 1 ? gv : 0f;
-                        g1[2 * j] = sel == 2 ? gv : 0f;
-                        g1[2 * j + 1] = sel == 3 ? gv : 0f;
-                    }
+                    int j = 0;
+                    if (Sse.IsSupported && Vector128.IsHardwareAccelerated)
+                        for (; j <= ow - 4; j += 4)
+                        {
+                            var m = Vector128.Load(yo + j);
+                            if (!Vector128.EqualsAll(m, m)) { Scalar(x0, x1, g0, g1, yo, go, j, j + 4); continue; }
+                            var gv = Vector128.Load(go + j);
+                            for (int half = 0; half < 2; half++)
+                            {
+                                // Two outputs: lanes (a0, b0, a1, b1) of the top row and (c0, d0, c1, d1) of the bottom row.
+                                var mm = half == 0 ? Sse.UnpackLow(m, m) : Sse.UnpackHigh(m, m);
+                                var gg = half == 0 ? Sse.UnpackLow(gv, gv) : Sse.UnpackHigh(gv, gv);
+                                int at = 2 * j + 4 * half;
+                                var e0 = Vector128.Equals(Vector128.Load(x0 + at), mm);
+                                var e1 = Vector128.Equals(Vector128.Load(x1 + at), mm);
+                                var odd = Vector128.Create(0, -1, 0, -1).AsSingle();
+                                var left0 = Sse.Shuffle(e0, e0, 0b10_10_00_00);       // (a, a) per pair
+                                var any0 = e0 | Sse.Shuffle(e0, e0, 0b10_11_00_01);    // a or b, per pair
+                                var left1 = Sse.Shuffle(e1, e1, 0b10_10_00_00);
+                                var s0 = Vector128.AndNot(e0, left0 & odd);
+                                var s1 = Vector128.AndNot(Vector128.AndNot(e1, left1 & odd), any0);
+                                (s0 & gg).Store(g0 + at);
+                                (s1 & gg).Store(g1 + at);
+                            }
+                        }
+                    Scalar(x0, x1, g0, g1, yo, go, j, ow);
                     if ((W & 1) != 0) { g0[W - 1] = 0f; g1[W - 1] = 0f; }
                 }
                 if ((H & 1) != 0) new Span<float>(GX + ((long)p * H + H - 1) * W, W).Clear();
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Scalar(float* x0, float* x1, float* g0, float* g1, float* yo, float* go, int from, int to)
+        {
+            for (int j = from; j < to; j++)
+            {
+                float m = yo[j], gv = go[j];
+                float a = x0[2 * j], b = x0[2 * j + 1], c = x1[2 * j], d = x1[2 * j + 1];
+                int sel;
+                if (m == m) sel = a == m ? 0 : b == m ? 1 : c == m ? 2 : 3;
+                else sel = float.IsNaN(d) ? 3 : float.IsNaN(c) ? 2 : float.IsNaN(b) ? 1 : 0;
+                g0[2 * j] = sel == 0 ? gv : 0f;
+                g0[2 * j + 1] = sel == 1 ? gv : 0f;
+                g1[2 * j] = sel == 2 ? gv : 0f;
+                g1[2 * j + 1] = sel == 3 ? gv : 0f;
             }
         }
     }
