@@ -17,6 +17,7 @@ public sealed class OnnxModule : Module
     readonly List<(OnnxNode Node, OnnxOperator Op)> _nodes = [];
     readonly Dictionary<string, Tensor> _constants = new(StringComparer.Ordinal);
     readonly Dictionary<string, (Module Owner, string Local, bool Buffer)> _slots = new(StringComparer.Ordinal);
+    readonly Dictionary<string, Tensor> _placed = new(StringComparer.Ordinal);   // initializer name -> its parameter or buffer
     readonly Dictionary<string, int> _lastUse = new(StringComparer.Ordinal);
     readonly string _name;
 
@@ -208,14 +209,15 @@ public sealed class OnnxModule : Module
         if (owner is OnnxScope s)
         {
             if (s.OwnParameters().Any(p => p.Name == local) || s.NamedChildren().Any(c => c.Name == local)) throw new ArgumentException(local);
-            _ = buffer ? s.AddBuffer(local, t) : s.AddParameter(local, t);
+            t = buffer ? s.AddBuffer(local, t) : s.AddParameter(local, t);
         }
         else
         {
             if (OwnParameters().Any(p => p.Name == local) || NamedChildren().Any(c => c.Name == local)) throw new ArgumentException(local);
-            _ = buffer ? RegisterBuffer(local, t) : RegisterParameter(local, t);
+            t = buffer ? RegisterBuffer(local, t) : RegisterParameter(local, t);
         }
         _slots[onnxName] = (owner, local, buffer);
+        _placed[onnxName] = t;
     }
 
     static string Sanitize(string s)
@@ -226,18 +228,8 @@ public sealed class OnnxModule : Module
         return sb.ToString();
     }
 
-    Tensor? Lookup(string onnxName)
-    {
-        if (_constants.TryGetValue(onnxName, out var c)) return c;
-        if (!_slots.TryGetValue(onnxName, out var slot)) return null;
-        if (slot.Buffer)
-        {
-            foreach (var (n, b) in slot.Owner.NamedBuffers()) if (n == slot.Local) return b;
-            return null;
-        }
-        foreach (var (n, p) in slot.Owner.OwnParameters()) if (n == slot.Local) return p;
-        return null;
-    }
+    Tensor? Lookup(string onnxName) =>
+        _constants.TryGetValue(onnxName, out var c) ? c : _placed.TryGetValue(onnxName, out var p) ? p : null;
 
     /// <summary>The parsed model.</summary>
     public ModelProto Proto { get; }
@@ -372,13 +364,9 @@ public sealed class OnnxModule : Module
     void SetSlot(string onnxName, Tensor t)
     {
         var (owner, local, buffer) = _slots[onnxName];
-        Set2(owner, local, t, buffer);
-    }
-
-    void Set2(Module owner, string local, Tensor t, bool buffer)
-    {
-        if (owner is OnnxScope s) _ = buffer ? s.AddBuffer(local, t) : s.AddParameter(local, t);
-        else _ = buffer ? RegisterBuffer(local, t) : RegisterParameter(local, t);
+        if (owner is OnnxScope s) t = buffer ? s.AddBuffer(local, t) : s.AddParameter(local, t);
+        else t = buffer ? RegisterBuffer(local, t) : RegisterParameter(local, t);
+        _placed[onnxName] = t;
     }
 
     /// <summary>The tensor behind an initializer name (parameter, buffer or constant), or null.</summary>

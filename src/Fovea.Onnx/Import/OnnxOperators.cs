@@ -18,13 +18,13 @@ public static partial class OnnxOperators
         Register("AveragePool", since: 1, AveragePoolImport, AvgPoolExport);
         Register("LpPool", since: 1, LpPoolImport);
         Register("GlobalAveragePool", since: 1, GlobalAveragePoolImport, AdaptiveAvgPoolExport);
-        Register("GlobalMaxPool", since: 1, GlobalMaxPoolImport);
+        Register("GlobalMaxPool", since: 1, GlobalMaxPoolImport, AdaptiveMaxPoolExport);
         Register("GlobalLpPool", since: 2, GlobalLpPoolImport);
 
         // ---- normalisation ----
-        Register("BatchNormalization", since: 7, BatchNormalizationImport, check: BatchNormCheck, weights: [1, 2], buffers: [3, 4]);
+        Register("BatchNormalization", since: 7, BatchNormalizationImport, BatchNormExport, check: BatchNormCheck, weights: [1, 2], buffers: [3, 4]);
         Register("InstanceNormalization", since: 1, InstanceNormalizationImport, weights: [1, 2]);
-        Register("LayerNormalization", since: 17, LayerNormalizationImport, weights: [1, 2]);
+        Register("LayerNormalization", since: 17, LayerNormalizationImport, LayerNormExport, weights: [1, 2]);
         Register("LRN", since: 1, LrnImport, check: LrnCheck);
 
         // ---- linear algebra ----
@@ -34,7 +34,7 @@ public static partial class OnnxOperators
         // ---- elementwise arithmetic (numpy broadcasting) ----
         Register("Add", since: 1, Binary(Ops.Add));
         Register("Sub", since: 1, Binary(Ops.Sub));
-        Register("Mul", since: 1, Binary(Ops.Mul));
+        Register("Mul", since: 1, Binary(Ops.Mul), SiluExport);
         Register("Div", since: 1, Binary(Ops.Div));
         Register("Pow", since: 1, Binary(Ops.Pow));
         Register("Sqrt", since: 1, Unary(Ops.Sqrt));
@@ -43,7 +43,7 @@ public static partial class OnnxOperators
         Register("Neg", since: 1, Unary(Ops.Neg));
         Register("Abs", since: 1, Unary(Ops.Abs));
         Register("Reciprocal", since: 1, Unary(Ops.Reciprocal));
-        Register("Erf", since: 9, Unary(Ops.Erf));
+        Register("Erf", since: 9, Unary(Ops.Erf), GeluExport);
         Register("Floor", since: 1, Unary(Ops.Floor));
         Register("Ceil", since: 1, Unary(Ceil));
         Register("Sign", since: 9, Unary(Ops.Sign));
@@ -51,7 +51,7 @@ public static partial class OnnxOperators
         Register("Mean", since: 1, Variadic(Ops.Add, mean: true));
         Register("Max", since: 1, Variadic(Ops.Maximum));
         Register("Min", since: 1, Variadic(Ops.Minimum));
-        Register("Clip", since: 1, ClipImport);
+        Register("Clip", since: 1, ClipImport, Relu6Export);
         Register("Round", since: 11, Unary(Ops.Round));
         Register("Mod", since: 10, ModImport);
         Register("Shrink", since: 9, ShrinkImport);
@@ -60,14 +60,14 @@ public static partial class OnnxOperators
 
         // ---- activations ----
         Register("Relu", since: 1, Unary(Ops.Relu), ActivationExport);
-        Register("LeakyRelu", since: 1, LeakyReluImport);
-        Register("PRelu", since: 1, PReluImport, weights: [1]);
-        Register("Elu", since: 1, EluImport);
+        Register("LeakyRelu", since: 1, LeakyReluImport, LeakyReluExport);
+        Register("PRelu", since: 1, PReluImport, PReluExport, weights: [1]);
+        Register("Elu", since: 1, EluImport, EluExport);
         Register("Selu", since: 1, SeluImport);
         Register("Celu", since: 12, CeluImport);
         Register("Sigmoid", since: 1, Unary(Ops.Sigmoid), SigmoidExport);
-        Register("HardSigmoid", since: 1, HardSigmoidImport);
-        Register("HardSwish", since: 14, Unary(Ops.Hardswish));
+        Register("HardSigmoid", since: 1, HardSigmoidImport, HardSigmoidExport);
+        Register("HardSwish", since: 14, Unary(Ops.Hardswish), HardSwishExport);
         Register("Tanh", since: 1, Unary(Ops.Tanh), TanhExport);
         Register("Softplus", since: 1, SoftplusImport);
         Register("Softsign", since: 1, SoftsignImport);
@@ -99,7 +99,7 @@ public static partial class OnnxOperators
         Register("Constant", since: 1, ConstantImport);
         Register("ConstantOfShape", since: 9, ConstantOfShapeImport);
         Register("Identity", since: 1, IdentityImport, IdentityExport);
-        Register("Dropout", since: 1, DropoutImport);
+        Register("Dropout", since: 1, DropoutImport, DropoutExport);
         Register("Cast", since: 6, CastImport, check: CastCheck);
         Register("Expand", since: 8, ExpandImport);
         Register("Tile", since: 6, TileImport);

@@ -6,10 +6,19 @@ namespace Fovea.Kernels;
 
 /// <summary>
 /// N-d convolution (cross-correlation) and its two backward passes on contiguous NC[D][H]W spans, described by a
-/// <see cref="ConvGeometry"/>. Ordinary convolutions go through im2col into pooled buffers and <see cref="Gemm.Sgemm"/>;
-/// a 1x1 stride-1 unpadded kernel is a plain GEMM on the input; depthwise 2-D convolutions use the direct kernel in
-/// <see cref="DepthwiseConv"/>. Work is split across threads in coarse chunks; every output element is computed by
-/// one thread in a fixed order, so results do not depend on the thread count.
+/// <see cref="ConvGeometry"/>:
+/// <list type="bullet">
+/// <item>forward: im2col blocks (pooled buffers; a large sample's positions tiled, small samples side by side) times
+/// the weight, transposed once per call, in <see cref="Gemm"/> with the bias fused into its epilogue;</item>
+/// <item>input gradient: Wᵀ·dY per block in GEMM, folded back by col2im;</item>
+/// <item>weight gradient: Σ dY·colᵀ with col built already transposed (im2col tiles + 8x8 SIMD transposes);</item>
+/// <item>special cases: a 1x1 stride-1 unpadded kernel reads the input as its own im2col matrix, at most
+/// <see cref="SmallKConv.MaxRows"/> im2col rows skip GEMM (<see cref="SmallKConv"/>), depthwise 1-D/2-D convolutions
+/// use the direct kernels of <see cref="DepthwiseConv"/>.</item>
+/// </list>
+/// Threads (<see cref="Parallelism.MaxThreads"/>) split the batch (forward, input gradient) or the weight columns
+/// (weight gradient) in coarse chunks, or, when those do not divide well, each GEMM. Every output element is summed
+/// by one thread in an order fixed by the geometry alone, so results are bitwise the same for any thread count.
 /// </summary>
 public static unsafe class ConvKernel
 {
@@ -18,7 +27,7 @@ public static unsafe class ConvKernel
     // Target size (floats) of one im2col block: output positions are tiled so the block stays in L2.
     const int ColBlockFloats = 1 << 17;
     // Columns (output positions) a product should have at least, so the packing of its A operand is amortised.
-    internal static int TargetColumns = 512;
+    const int TargetColumns = 512;
     // Positions (the k of dY·colᵀ) per weight-gradient product.
     const int WeightK = 256;
 
