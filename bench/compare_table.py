@@ -200,7 +200,9 @@ if fma:
 notes = []
 if os.path.exists(os.path.join(R, "failed.txt")):
     notes.append("Failed steps (see their .err files): " + ", ".join(read("failed.txt").split("\n")).strip(", ") + ".")
-notes.append("Peak RSS is the largest resident set of each training process (getrusage), measured the same way for both.")
-notes.append("Batch 1: Fovea's is the median of single-image forwards; ONNX Runtime's is the median window's mean ms per call.")
+if tt or ft:
+    notes.append("Peak RSS is the largest resident set of each training process (getrusage), measured the same way for both.")
+if o1 or fi:
+    notes.append("Batch 1: Fovea's is the median of single-image forwards; ONNX Runtime's is the median window's mean ms per call.")
 for n in notes:
     print(n)
