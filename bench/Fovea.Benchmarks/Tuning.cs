@@ -47,6 +47,21 @@ static unsafe class Tuning
                     Console.WriteLine($"{name,-28} t={t}: B always packed {packed,6:F1}, B read in place when possible {direct,6:F1} GFLOP/s");
                 }
         }
+        else if (what == "par")
+        {
+            // The cost of one 2-way Parallelism.For with (almost) empty chunks: the floor of a multi-threaded call.
+            for (int round = 0; round < 3; round++)
+            {
+                const int reps = 2000;
+                long t0 = Stopwatch.GetTimestamp();
+                for (int r = 0; r < reps; r++) Parallelism.For(2, new Spin(2000));
+                double us = Stopwatch.GetElapsedTime(t0).TotalMicroseconds / reps;
+                long t1 = Stopwatch.GetTimestamp();
+                for (int r = 0; r < reps; r++) { new Spin(2000).Run(0); new Spin(2000).Run(1); }
+                double seq = Stopwatch.GetElapsedTime(t1).TotalMicroseconds / reps;
+                Console.WriteLine($"Parallelism.For(2): {us:F1} us per call; the same two chunks in sequence: {seq:F1} us");
+            }
+        }
         else if (what == "tile")
         {
             // The micro-kernel alone on L1-resident panels: its ceiling.
@@ -120,5 +135,15 @@ static unsafe class Tuning
             best = Math.Max(best, 2.0 * mr * nr * kc * reps / s / 1e9);
         }
         return best;
+    }
+
+    readonly struct Spin(int n) : Parallelism.IChunk
+    {
+        public void Run(int index)
+        {
+            double x = index;
+            for (int i = 0; i < n; i++) x = x * 0.999 + 1;
+            if (x == 42) Console.Write("");
+        }
     }
 }
