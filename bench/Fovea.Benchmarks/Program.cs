@@ -14,6 +14,7 @@ public static class Program
     {
         if (args.Length > 0 && args[0] == "quick") { Quick(args.Skip(1).Select(int.Parse).ToArray()); return; }
         if (args.Length > 0 && args[0] == "tune") { Tuning.Run(args.Skip(1).ToArray()); return; }
+        if (args.Length > 0 && args[0] == "profile") { TrainStepProfile.Run(args.Skip(1).ToArray()); return; }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 
