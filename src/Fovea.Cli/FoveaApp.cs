@@ -23,6 +23,17 @@ public static class FoveaApp
             c.AddCommand<AttackCommand>("attack").WithDescription("Accuracy under adversarial attacks (FGSM, PGD, MI-FGSM, DeepFool, Carlini-Wagner L2).")
                 .WithExample("attack", "--checkpoint", "runs/cnn-bn/model.ckpt", "--method", "pgd", "--eps", "0.1", "--steps", "20", "--data", "/usr/share/datasets/fashion-mnist");
             c.AddCommand<ModelsCommand>("models").WithDescription("List the model zoo.");
+            c.AddCommand<ExportCommand>("export").WithDescription("Write a checkpoint as an ONNX model.")
+                .WithExample("export", "--checkpoint", "runs/cnn-bn/model.ckpt", "--onnx", "model.onnx");
+            c.AddBranch("onnx", b =>
+            {
+                b.SetDescription("Import, run and test ONNX models.");
+                b.AddCommand<OnnxInfoCommand>("info").WithDescription("Inputs, outputs, opset, operator histogram and parameter count of an ONNX model.");
+                b.AddCommand<OnnxRunCommand>("run").WithDescription("Run an ONNX model on .npy inputs.").WithExample("onnx", "run", "model.onnx", "--input", "x=x.npy", "--out", "outs");
+                b.AddCommand<OnnxTestCommand>("test").WithDescription("Run ONNX backend test folders (rtol 1e-3, atol 1e-7).")
+                    .WithExample("onnx", "test", "/usr/share/libonnx-testdata/data/node", "--exclusions", "tools/onnx/exclusions.txt");
+                b.AddCommand<OnnxCheckCommand>("check").WithDescription("Compare Fovea with reference outputs written by tools/onnx/export_torchvision.py.");
+            });
             c.AddBranch("bench", b =>
             {
                 b.SetDescription("Measure kernels and training speed.");

@@ -114,7 +114,8 @@ public static class Plots
     /// <summary>
     /// A heat map of <paramref name="counts"/>[true, predicted] with every count written in its cell, true classes
     /// down the side and predicted classes along the bottom. Cells are coloured by the fraction of their row (the
-    /// recall of that class), so rare classes are as readable as common ones. Without a title, the title gives the
+    /// recall of that class), so rare classes are as readable as common ones. Above 20 classes zero counts are left
+    /// blank. Without a title, the title gives the
     /// overall accuracy.
     /// </summary>
     public static void ConfusionMatrix(string path, int[,] counts, IReadOnlyList<string> classNames, string? title = null, int size = 0)
@@ -154,6 +155,7 @@ public static class Plots
         for (int r = 0; r < n; r++)
             for (int c = 0; c < n; c++)
             {
+                if (n > 20 && counts[r, c] == 0) continue;            // large matrices: zeros would only clutter
                 var t = p.Add.Text(counts[r, c].ToString(System.Globalization.CultureInfo.InvariantCulture), c, n - 1 - r);
                 t.LabelAlignment = Alignment.MiddleCenter;
                 t.LabelFontSize = fontSize;

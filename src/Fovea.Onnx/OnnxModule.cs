@@ -17,6 +17,7 @@ public sealed class OnnxModule : Module
     readonly List<(OnnxNode Node, OnnxOperator Op)> _nodes = [];
     readonly Dictionary<string, Tensor> _constants = new(StringComparer.Ordinal);
     readonly Dictionary<string, (Module Owner, string Local, bool Buffer)> _slots = new(StringComparer.Ordinal);
+    readonly Dictionary<string, Tensor> _placed = new(StringComparer.Ordinal);   // initializer name -> its parameter or buffer
     readonly Dictionary<string, int> _lastUse = new(StringComparer.Ordinal);
     readonly string _name;
 
@@ -110,7 +111,27 @@ public sealed class OnnxModule : Module
         }
         for (int i = 0; i < _nodes.Count; i++)
             foreach (var s in _nodes[i].Node.Inputs) if (s.Length > 0) _lastUse[s] = i;
+        AssignTypes(g);
         Eval();
+    }
+
+    // Declared element types, for the few importers that need them (CastLike).
+    void AssignTypes(GraphProto g)
+    {
+        var types = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var v in g.Input.Concat(g.ValueInfo).Concat(g.Output))
+            if (v.Type?.TensorType is { } tt) types[v.Name] = tt.ElemType;
+        foreach (var t in g.Initializer) types[t.Name] = t.DataType;
+        foreach (var n in g.Node)
+            if (n.OpType == "Constant" && n.Output.Count == 1)
+                foreach (var a in n.Attribute)
+                    types[n.Output[0]] = a.Name switch { "value" => a.T?.DataType ?? 1, "value_int" or "value_ints" => 7, _ => 1 };
+        foreach (var (n, _) in _nodes)
+        {
+            if (n.OpType == "Cast" && n.Outputs.Length == 1) types[n.Outputs[0]] = n.Int32("to", 1);
+            if (n.OpType == "CastLike" && n.Outputs.Length == 1 && n.Inputs.Length > 1 && types.TryGetValue(n.Inputs[1], out var lt)) types[n.Outputs[0]] = lt;
+            n.InputTypes = n.Inputs.Select(i => types.TryGetValue(i, out var t) ? t : 0).ToArray();
+        }
     }
 
     static int DefaultOpset(ModelProto m, string name)
@@ -208,14 +229,15 @@ public sealed class OnnxModule : Module
         if (owner is OnnxScope s)
         {
             if (s.OwnParameters().Any(p => p.Name == local) || s.NamedChildren().Any(c => c.Name == local)) throw new ArgumentException(local);
-            _ = buffer ? s.AddBuffer(local, t) : s.AddParameter(local, t);
+            t = buffer ? s.AddBuffer(local, t) : s.AddParameter(local, t);
         }
         else
         {
             if (OwnParameters().Any(p => p.Name == local) || NamedChildren().Any(c => c.Name == local)) throw new ArgumentException(local);
-            _ = buffer ? RegisterBuffer(local, t) : RegisterParameter(local, t);
+            t = buffer ? RegisterBuffer(local, t) : RegisterParameter(local, t);
         }
         _slots[onnxName] = (owner, local, buffer);
+        _placed[onnxName] = t;
     }
 
     static string Sanitize(string s)
@@ -226,18 +248,8 @@ public sealed class OnnxModule : Module
         return sb.ToString();
     }
 
-    Tensor? Lookup(string onnxName)
-    {
-        if (_constants.TryGetValue(onnxName, out var c)) return c;
-        if (!_slots.TryGetValue(onnxName, out var slot)) return null;
-        if (slot.Buffer)
-        {
-            foreach (var (n, b) in slot.Owner.NamedBuffers()) if (n == slot.Local) return b;
-            return null;
-        }
-        foreach (var (n, p) in slot.Owner.OwnParameters()) if (n == slot.Local) return p;
-        return null;
-    }
+    Tensor? Lookup(string onnxName) =>
+        _constants.TryGetValue(onnxName, out var c) ? c : _placed.TryGetValue(onnxName, out var p) ? p : null;
 
     /// <summary>The parsed model.</summary>
     public ModelProto Proto { get; }
@@ -372,13 +384,9 @@ public sealed class OnnxModule : Module
     void SetSlot(string onnxName, Tensor t)
     {
         var (owner, local, buffer) = _slots[onnxName];
-        Set2(owner, local, t, buffer);
-    }
-
-    void Set2(Module owner, string local, Tensor t, bool buffer)
-    {
-        if (owner is OnnxScope s) _ = buffer ? s.AddBuffer(local, t) : s.AddParameter(local, t);
-        else _ = buffer ? RegisterBuffer(local, t) : RegisterParameter(local, t);
+        if (owner is OnnxScope s) t = buffer ? s.AddBuffer(local, t) : s.AddParameter(local, t);
+        else t = buffer ? RegisterBuffer(local, t) : RegisterParameter(local, t);
+        _placed[onnxName] = t;
     }
 
     /// <summary>The tensor behind an initializer name (parameter, buffer or constant), or null.</summary>

@@ -8,8 +8,12 @@ public delegate Tensor?[] OnnxImporter(OnnxNode node, Tensor?[] inputs, OnnxCont
 /// <summary>Emits the ONNX nodes for one Fovea module applied to <paramref name="input"/>; returns the value it produced.</summary>
 public delegate OnnxValue OnnxModuleExporter(OnnxExportBuilder builder, Module module, OnnxValue input);
 
-/// <summary>An exporter for the modules of one type (and its subclasses).</summary>
-public sealed record OnnxExporter(Type ModuleType, OnnxModuleExporter Emit);
+/// <summary>An exporter for the modules of the given types (and their subclasses).</summary>
+public sealed record OnnxExporter(Type[] ModuleTypes, OnnxModuleExporter Emit)
+{
+    /// <summary>An exporter for one module type.</summary>
+    public OnnxExporter(Type moduleType, OnnxModuleExporter emit) : this([moduleType], emit) { }
+}
 
 /// <summary>
 /// One row of the registration table: operator, the first opset this handler implements, the importer, the

@@ -129,3 +129,92 @@ public static partial class OnnxOperators
         return new(b.Node("Resize", [x.Name, "", b.Floats("scales", scales)], [.. attrs]), y);
     });
 }
+
+public static partial class OnnxOperators
+{
+    static readonly OnnxExporter AdaptiveMaxPoolExport = new(typeof(AdaptiveMaxPool2d), (b, m, x) =>
+    {
+        var y = m.Call(x.Value);
+        if (y.Shape[2] == 1 && y.Shape[3] == 1) return new(b.Node("GlobalMaxPool", [x.Name]), y);
+        int h = x.Value.Shape[2], w = x.Value.Shape[3], oh = y.Shape[2], ow = y.Shape[3];
+        if (h % oh != 0 || w % ow != 0) throw new NotSupportedException($"OnnxExport: {m} from {h}x{w} to {oh}x{ow} has uneven windows, which ONNX pooling cannot express.");
+        return new(b.Node("MaxPool", [x.Name], ("kernel_shape", new[] { h / oh, w / ow }), ("strides", new[] { h / oh, w / ow })), y);
+    });
+
+    // BatchNorm layers in evaluation mode: running statistics (absent weight/bias become ones/zeros).
+    static readonly OnnxExporter BatchNormExport = new(typeof(BatchNormNd), (b, m, x) =>
+    {
+        var bn = (BatchNormNd)m;
+        if (bn.RunningMean is null || bn.RunningVar is null) throw new NotSupportedException($"OnnxExport: {m} keeps no running statistics, so it has no inference form.");
+        int c = bn.NumFeatures;
+        string scale = b.Initializer("weight", bn.Weight ?? Tensor.Ones(c));
+        string bias = b.Initializer("bias", bn.Bias ?? Tensor.Zeros(c));
+        string mean = b.Initializer("running_mean", bn.RunningMean);
+        string var = b.Initializer("running_var", bn.RunningVar);
+        return Out(m, x, b.Node("BatchNormalization", [x.Name, scale, bias, mean, var], ("epsilon", bn.Eps)));
+    });
+
+    static readonly OnnxExporter LayerNormExport = new(typeof(Fovea.NN.LayerNorm), (b, m, x) =>
+    {
+        var ln = (Fovea.NN.LayerNorm)m;
+        int axis = x.Value.Rank - ln.NormalizedShape.Length;
+        var scale = b.Initializer("weight", ln.Weight ?? Tensor.Ones(ln.NormalizedShape));
+        var bias = b.Initializer("bias", ln.Bias ?? Tensor.Zeros(ln.NormalizedShape));
+        if (b.Opset >= 17) return Out(m, x, b.Node("LayerNormalization", [x.Name, scale, bias], ("axis", axis), ("epsilon", ln.Eps)));
+        var axes = Enumerable.Range(axis, ln.NormalizedShape.Length).ToArray();
+        var mean = b.Node("ReduceMean", [x.Name], ("axes", axes), ("keepdims", 1));
+        var d = b.Node("Sub", [x.Name, mean]);
+        var v = b.Node("ReduceMean", [b.Node("Mul", [d, d])], ("axes", axes), ("keepdims", 1));
+        var std = b.Node("Sqrt", [b.Node("Add", [v, b.Floats("eps", ln.Eps)])]);
+        return Out(m, x, b.Node("Add", [b.Node("Mul", [b.Node("Div", [d, std]), scale]), bias]));
+    });
+
+    static readonly OnnxExporter Relu6Export = new(typeof(ReLU6), (b, m, x) =>
+        Out(m, x, b.Node("Clip", [x.Name, b.Scalar("min", 0f), b.Scalar("max", 6f)])));
+
+    static readonly OnnxExporter LeakyReluExport = new(typeof(LeakyReLU), (b, m, x) =>
+        Out(m, x, b.Node("LeakyRelu", [x.Name], ("alpha", ((LeakyReLU)m).NegativeSlope))));
+
+    static readonly OnnxExporter EluExport = new(typeof(ELU), (b, m, x) => Out(m, x, b.Node("Elu", [x.Name], ("alpha", ((ELU)m).Alpha))));
+
+    // PReLU's weight [C] becomes a slope [C,1,...] that broadcasts over the channel axis of the traced input.
+    static readonly OnnxExporter PReluExport = new(typeof(PReLU), (b, m, x) =>
+    {
+        var p = (PReLU)m;
+        var slope = p.Weight;
+        if (p.NumParameters > 1 && x.Value.Rank > 2)
+        {
+            var shape = new int[x.Value.Rank - 1];
+            Array.Fill(shape, 1);
+            shape[0] = p.NumParameters;
+            slope = Ops.Reshape(slope.Detach(), shape);
+        }
+        return Out(m, x, b.Node("PRelu", [x.Name, b.Initializer("weight", slope)]));
+    });
+
+    static readonly OnnxExporter HardSigmoidExport = new(typeof(Fovea.NN.Hardsigmoid), (b, m, x) =>
+        Out(m, x, b.Node("HardSigmoid", [x.Name], ("alpha", 1f / 6f), ("beta", 0.5f))));
+
+    static readonly OnnxExporter HardSwishExport = new(typeof(Fovea.NN.Hardswish), (b, m, x) =>
+        Out(m, x, b.Opset >= 14 ? b.Node("HardSwish", [x.Name])
+            : b.Node("Mul", [x.Name, b.Node("HardSigmoid", [x.Name], ("alpha", 1f / 6f), ("beta", 0.5f))])));
+
+    // GELU: exact form 0.5·x·(1 + erf(x/√2)); tanh form 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
+    static readonly OnnxExporter GeluExport = new(typeof(GELU), (b, m, x) =>
+    {
+        string inner;
+        if (((GELU)m).Approximate == "tanh")
+        {
+            var cube = b.Node("Mul", [x.Name, b.Node("Mul", [x.Name, x.Name])]);
+            var s = b.Node("Add", [x.Name, b.Node("Mul", [cube, b.Scalar("c", 0.044715f)])]);
+            inner = b.Node("Tanh", [b.Node("Mul", [s, b.Scalar("k", MathF.Sqrt(2f / MathF.PI))])]);
+        }
+        else inner = b.Node("Erf", [b.Node("Div", [x.Name, b.Scalar("sqrt2", MathF.Sqrt(2f))])]);
+        var y = b.Node("Mul", [b.Node("Mul", [x.Name, b.Node("Add", [inner, b.Scalar("one", 1f)])]), b.Scalar("half", 0.5f)]);
+        return Out(m, x, y);
+    });
+
+    static readonly OnnxExporter SiluExport = new(typeof(SiLU), (b, m, x) => Out(m, x, b.Node("Mul", [x.Name, b.Node("Sigmoid", [x.Name])])));
+
+    static readonly OnnxExporter DropoutExport = new([typeof(Dropout), typeof(Dropout2d)], (b, m, x) => Out(m, x, b.Node("Identity", [x.Name])));
+}

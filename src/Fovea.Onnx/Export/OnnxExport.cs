@@ -19,6 +19,8 @@ public static class OnnxExport
     static readonly Dictionary<Type, OnnxModuleExporter> s_custom = [];
     static readonly object s_lock = new();
 
+    static OnnxExport() => ZooExporters.RegisterAll((t, e) => s_custom[t] = e);
+
     /// <summary>The newest opset the exporter writes.</summary>
     public const int MaxOpset = 17;
 

@@ -65,6 +65,14 @@ public sealed class OnnxExportBuilder
         return name;
     }
 
+    /// <summary>Adds a 0-D float constant initializer.</summary>
+    public string Scalar(string hint, float value)
+    {
+        string name = Fresh(Scoped(hint));
+        _graph.Initializer.Add(OnnxTensors.FromTensor(Tensor.Scalar(value), name));
+        return name;
+    }
+
     /// <summary>Appends a node with one output; attributes are (name, value) with int, long, float, string, int[], long[] or float[] values.</summary>
     public string Node(string op, string[] inputs, params (string Name, object Value)[] attributes)
     {
@@ -132,7 +140,7 @@ public sealed class OnnxExportBuilder
         for (var cur = t; cur is not null; cur = cur.BaseType)
         {
             if (_custom.TryGetValue(cur, out var c)) return c;
-            foreach (var e in OnnxOperators.Exporters) if (e.ModuleType == cur) return e.Emit;
+            foreach (var e in OnnxOperators.Exporters) if (Array.IndexOf(e.ModuleTypes, cur) >= 0) return e.Emit;
         }
         return null;
     }

@@ -13,10 +13,16 @@ public sealed class Generator
     float _spareNormal;
     bool _hasSpare;
 
-    /// <summary>The generator used when none is given (thread-safe only if used from one thread at a time).</summary>
-    public static Generator Default { get; } = new(0x5EED);
+    [ThreadStatic] static Generator? t_default;
 
-    /// <summary>Reseeds <see cref="Default"/>, like <c>torch.manual_seed</c>.</summary>
+    /// <summary>
+    /// The generator used when none is given (dropout masks, <c>Tensor.Randn(shape)</c>, default initialisation).
+    /// Each thread has its own, seeded alike, so concurrent work (a web server, parallel tests) neither races on it
+    /// nor perturbs another thread's sequence.
+    /// </summary>
+    public static Generator Default => t_default ??= new Generator(0x5EED);
+
+    /// <summary>Reseeds this thread's <see cref="Default"/>, like <c>torch.manual_seed</c>.</summary>
     public static void ManualSeed(long seed) => Default.Seed(seed);
 
     public Generator(long seed) => Seed(seed);

@@ -40,6 +40,16 @@ public class TransformTests
     }
 
     [Fact]
+    public void CenterCropByHand()
+    {
+        // 4x4 image 0..15: the central 2x2 is 5 6 / 9 10; a 3x3 crop starts at round(0.5) = 0.
+        TensorAssert.Close([5f, 6, 9, 10], Run(new CenterCrop(2), Iota(16), 1, 4, 4), 0, 0, "");
+        TensorAssert.Close([0f, 1, 2, 4, 5, 6, 8, 9, 10], Run(new CenterCrop(3), Iota(16), 1, 4, 4), 0, 0, "");
+        // Larger than the image: padded around it.
+        TensorAssert.Close([0f, 0, 0, 0, 0, 0, 1, 0, 0, 2, 3, 0, 0, 0, 0, 0], Run(new CenterCrop(4), [0f, 1, 2, 3], 1, 2, 2), 0, 0, "");
+    }
+
+    [Fact]
     public void RandomCropCoversAllOffsets()
     {
         var seen = new HashSet<float>();

@@ -193,6 +193,24 @@ public class LossTests
     }
 
     [Fact]
+    public void NonContiguousInputsGiveTheSameValuesAndGradients()
+    {
+        var g = new Generator(6);
+        var baseT = Tensor.Randn(g, 4, 5).RequiresGrad_();   // [C, N], viewed as [N, C]
+        var y = Labels(g, 4, [5]);
+        var l1 = Losses.CrossEntropy(baseT.T, y, labelSmoothing: 0.1f);
+        l1.Backward();
+        var viaView = baseT.Grad!.T.Contiguous();
+        var dense = baseT.Detach().T.Contiguous().RequiresGrad_();
+        var l2 = Losses.CrossEntropy(dense, y, labelSmoothing: 0.1f);
+        l2.Backward();
+        Assert.Equal(l2.Item(), l1.Item());
+        TensorAssert.Close(dense.Grad!, viaView);
+        var t = Tensor.Randn(g, 5, 4);
+        TensorAssert.Close(Losses.Huber(dense, t, LossReduction.None), Losses.Huber(baseT.T, t, LossReduction.None));
+    }
+
+    [Fact]
     public void ErrorsNameTheLossTheValueAndTheShapes()
     {
         var x = Tensor.Randn(new Generator(5), 2, 3);
