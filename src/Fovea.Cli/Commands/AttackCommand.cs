@@ -176,7 +176,7 @@ public sealed class AttackCommand : Command<AttackCommand.Settings>
                 new SkiaImageCodec().Save(ci, Path.Combine(s.SaveExamples!, $"{i:D3}_clean_{Safe(cleanName)}.png"));
                 new SkiaImageCodec().Save(ai, Path.Combine(s.SaveExamples!, $"{i:D3}_{tag}_{Safe(advName)}.png"));
                 string trueName = spec.ClassNames[(int)y[i]];
-                rows.Add((ci, cleanName == trueName ? $"clean: {cleanName}" : $"clean: {cleanName} (true {trueName})"));
+                rows.Add((ci, cleanName == trueName ? $"clean: {cleanName}" : $"clean: {cleanName}\ntrue: {trueName}"));
                 rows.Add((ai, $"{a.Name}: {advName}"));
             }
             ExplainPlots.Pairs(Path.Combine(s.SaveExamples!, $"pairs_{tag}.png"), rows, $"{spec.Name}: {a.Name}" + (a.Eps > 0 ? $", eps {a.Eps:G3}" : ""));
