@@ -181,4 +181,26 @@ public class OnnxModuleTests
         Assert.Null(OnnxOperators.Find("HardSwish", 13));
         Assert.Null(OnnxOperators.Find("NoSuchOp", 17));
     }
+
+    [Fact]
+    public void GradientsFlowThroughTimeInAnImportedLstm()
+    {
+        var g = new GraphProto();
+        g.Input.Add(Value("x", 4, -1, 3));
+        g.Output.Add(Value("y", 4, 1, -1, 5));
+        g.Initializer.Add(Floats("W", Seq(1 * 20 * 3), 1, 20, 3));
+        g.Initializer.Add(Floats("R", Seq(1 * 20 * 5), 1, 20, 5));
+        g.Initializer.Add(Floats("B", Seq(40, 0.01f), 1, 40));
+        g.Node.Add(Node("LSTM", ["x", "W", "R", "B"], ["y"], "lstm", Int("hidden_size", 5)));
+        var m = OnnxModel.Load(Bytes(Model(g)));
+        Assert.Equal(["W", "R", "B"], m.NamedParameters().Select(p => p.Name).ToArray());
+        var x = Tensor.Randn(new Generator(21), 4, 2, 3);
+        var y = m.Forward(x);
+        Assert.Equal(new Shape(4, 1, 2, 5), y.Shape);
+        // the last step's output depends on the first input step
+        var xg = x.Clone().RequiresGrad_();
+        Ops.Sum(Ops.Narrow(m.Forward(xg), 0, 3, 1)).Backward();
+        Assert.Contains(Ops.Narrow(xg.Grad!, 0, 0, 1).Contiguous().ToArray(), v => v != 0);
+        Assert.NotNull(m.NamedParameters().First(p => p.Name == "R").Parameter.Grad);
+    }
 }

@@ -145,6 +145,11 @@ public static partial class OnnxOperators
         Register("ArgMax", since: 1, (n, xs, _) => ArgMaxLikeImport(n, xs, min: false));
         Register("ArgMin", since: 1, (n, xs, _) => ArgMaxLikeImport(n, xs, min: true));
 
+        // ---- recurrent ----
+        Register("RNN", since: 7, RnnImport, check: RecurrentCheck, weights: [1, 2, 3]);
+        Register("GRU", since: 7, GruImport, check: RecurrentCheck, weights: [1, 2, 3]);
+        Register("LSTM", since: 7, LstmImport, check: RecurrentCheck, weights: [1, 2, 3, 7]);
+
         // ---- losses ----
         Register("NegativeLogLikelihoodLoss", since: 12, NllImport);
         Register("SoftmaxCrossEntropyLoss", since: 12, SoftmaxCrossEntropyImport);
