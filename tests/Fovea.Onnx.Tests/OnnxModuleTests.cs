@@ -203,4 +203,21 @@ public class OnnxModuleTests
         Assert.Contains(Ops.Narrow(xg.Grad!, 0, 0, 1).Contiguous().ToArray(), v => v != 0);
         Assert.NotNull(m.NamedParameters().First(p => p.Name == "R").Parameter.Grad);
     }
+
+    [Fact]
+    public void GridSampleGradientReachesImageAndGrid()
+    {
+        var g = new GraphProto();
+        g.Input.Add(Value("x", 1, 2, 4, 5));
+        g.Input.Add(Value("grid", 1, 3, 3, 2));
+        g.Output.Add(Value("y", 1, 2, 3, 3));
+        g.Node.Add(Node("GridSample", ["x", "grid"], ["y"], "gs"));
+        var m = OnnxModel.Load(Bytes(Model(g, opset: 16)));
+        var x = Tensor.Randn(new Generator(31), 1, 2, 4, 5).RequiresGrad_();
+        // grid points away from pixel boundaries, so the finite differences do not cross a floor()
+        var grid = Tensor.FromArray([-0.71f, -0.33f, 0.12f, -0.52f, 0.58f, -0.14f, -0.37f, 0.21f, 0.09f, 0.06f, 0.46f, 0.31f,
+            -0.6f, 0.63f, 0.03f, 0.41f, 0.52f, 0.72f], 1, 3, 3, 2).RequiresGrad_();
+        var r = GradCheck.Check(t => m.Run(new Dictionary<string, Tensor> { ["x"] = t[0], ["grid"] = t[1] })["y"], [x, grid], eps: 1e-3f, atol: 2e-2f, rtol: 2e-2f);
+        Assert.True(r.Ok, r.Message);
+    }
 }
