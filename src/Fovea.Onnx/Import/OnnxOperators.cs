@@ -69,6 +69,10 @@ public static partial class OnnxOperators
         Register("QuantizeLinear", since: 10, QuantizeLinearImport);
         Register("DequantizeLinear", since: 10, DequantizeLinearImport);
         Register("DynamicQuantizeLinear", since: 11, DynamicQuantizeLinearImport);
+        Register("ConvInteger", since: 10, ConvIntegerImport);
+        Register("MatMulInteger", since: 10, MatMulIntegerImport);
+        Register("QLinearMatMul", since: 10, QLinearMatMulImport);
+        Register("QLinearConv", since: 10, QLinearConvImport);
         Register("Mod", since: 10, ModImport);
         Register("Shrink", since: 9, ShrinkImport);
         Register("IsInf", since: 10, IsInfImport);
