@@ -138,6 +138,7 @@ public static partial class OnnxOperators
         Register("Scatter", since: 9, ScatterElementsImport);
         Register("ScatterND", since: 11, ScatterNDImport);
         Register("Compress", since: 9, CompressImport);
+        Register("Unique", since: 11, UniqueImport);
         Register("ReverseSequence", since: 10, ReverseSequenceImport);
         Register("MaxUnpool", since: 9, MaxUnpoolImport);
         Register("NonMaxSuppression", since: 10, NonMaxSuppressionImport);
