@@ -390,6 +390,31 @@ public sealed class OnnxModule : Module
         _placed[onnxName] = t;
     }
 
+    /// <summary>
+    /// The model as ONNX again, with the current values of its parameters and buffers (after fine-tuning or
+    /// <see cref="ReplaceHead"/>) written into the initializers; the graph, opset and metadata are kept.
+    /// </summary>
+    public ModelProto ToProto()
+    {
+        var m = Proto.Clone();
+        var g = m.Graph;
+        for (int i = 0; i < g.Initializer.Count; i++)
+        {
+            var name = g.Initializer[i].Name;
+            if (_placed.TryGetValue(name, out var t)) g.Initializer[i] = OnnxTensors.FromTensor(t.Detach(), name);
+        }
+        foreach (var v in g.Output)
+        {
+            var info = Outputs.FirstOrDefault(o => o.Name == v.Name);
+            var dims = v.Type?.TensorType?.Shape?.Dim;
+            if (info is null || dims is null || dims.Count != info.Dims.Length) continue;
+            for (int d = 0; d < dims.Count; d++)
+                if (dims[d].ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue && long.TryParse(info.Dims[d], out var val))
+                    dims[d].DimValue = val;
+        }
+        return m;
+    }
+
     /// <summary>The tensor behind an initializer name (parameter, buffer or constant), or null.</summary>
     public Tensor? Initializer(string onnxName) => Lookup(onnxName);
 }

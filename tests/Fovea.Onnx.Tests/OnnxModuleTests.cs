@@ -220,4 +220,18 @@ public class OnnxModuleTests
         var r = GradCheck.Check(t => m.Run(new Dictionary<string, Tensor> { ["x"] = t[0], ["grid"] = t[1] })["y"], [x, grid], eps: 1e-3f, atol: 2e-2f, rtol: 2e-2f);
         Assert.True(r.Ok, r.Message);
     }
+
+    [Fact]
+    public void FineTunedImportExportsWithItsNewWeights()
+    {
+        var m = OnnxModel.Load(Bytes(SmallCnn()));
+        m.ReplaceHead(3, new Generator(41));
+        var x = Tensor.Randn(new Generator(42), 2, 3, 6, 6);
+        var opt = new Fovea.Optim.SGD(m.Parameters(), lr: 0.1f);
+        m.Forward(x).Sum().Backward();
+        opt.Step();
+        var back = OnnxModel.Load(OnnxExport.ToBytes(m, x));
+        Assert.Equal(["N", "3"], back.Outputs[0].Dims);
+        using (Autograd.NoGrad()) Assert.Equal(m.Forward(x).ToArray(), back.Forward(x).ToArray());
+    }
 }
