@@ -31,6 +31,7 @@ public static partial class OnnxOperators
         Register("Gemm", since: 1, GemmImport, LinearExport, weights: [1, 2]);
         Register("MatMul", since: 1, MatMulImport, weights: [1]);
         Register("Einsum", since: 12, EinsumImport);
+        Register("Det", since: 11, DetImport);
 
         // ---- elementwise arithmetic (numpy broadcasting) ----
         Register("Add", since: 1, Binary(Ops.Add));
