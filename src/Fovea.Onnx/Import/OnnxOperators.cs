@@ -114,6 +114,7 @@ public static partial class OnnxOperators
         Register("Resize", since: 10, ResizeImport, UpsampleExport, check: ResizeCheck);
         Register("Upsample", since: 7, ResizeImport, check: ResizeCheck);
         Register("GridSample", since: 16, GridSampleImport, check: GridSampleCheck);
+        Register("RoiAlign", since: 10, RoiAlignImport);
         Register("DepthToSpace", since: 1, DepthToSpaceImport);
         Register("SpaceToDepth", since: 1, SpaceToDepthImport);
         Register("Shape", since: 1, ShapeImport);
