@@ -51,8 +51,13 @@ public class ConvKernelTests
     [InlineData(3, 16, 24, 21, 5, 2, 2, 1, 1)]
     [InlineData(2, 24, 24, 17, 3, 1, 2, 2, 3)]     // grouped, dilated
     [InlineData(2, 32, 16, 30, 3, 1, 1, 1, 1)]     // output positions tiled in two blocks per sample
+    [InlineData(1, 8, 64, 30, 3, 1, 1, 1, 1)]      // >= 32 channels per group: transposed product, tiled
+    [InlineData(3, 8, 40, 13, 3, 2, 1, 1, 1)]      // transposed product, several samples per block
+    [InlineData(2, 12, 96, 9, 3, 1, 1, 1, 3)]      // transposed product per group
     [InlineData(2, 8, 8, 45, 5, 1, 3, 2, 2)]       // tiled, grouped, dilated, odd width
     [InlineData(3, 32, 16, 20, 1, 1, 0, 1, 1)]     // pointwise: GEMM on NCHW
+    [InlineData(3, 1, 32, 40, 3, 1, 1, 1, 1)]      // 9 im2col rows: SmallKConv, threaded
+    [InlineData(3, 2, 32, 41, 3, 2, 1, 1, 2)]      // SmallKConv per group, threads split across groups
     [InlineData(1, 32, 16, 40, 1, 2, 0, 1, 1)]     // 1x1 with stride: im2col
     [InlineData(3, 24, 24, 37, 3, 1, 1, 1, 24)]    // depthwise, vector rows with a tail
     [InlineData(3, 24, 24, 37, 5, 2, 2, 1, 24)]    // depthwise, stride 2
@@ -92,5 +97,15 @@ public class ConvKernelTests
                             Assert.Equal(i >= 0 && i < inSize, o >= lo && o < hi);
                         }
                     }
+    }
+
+    [Fact]
+    public void ConvBenchTimesTheRequestedShapes()
+    {
+        var results = ConvBench.Run(batch: 2, reps: 1, warmup: 1, only: "a");
+        var r = Assert.Single(results);
+        Assert.Equal("a 1->32 3x3 28x28", r.Case.Name);
+        Assert.True(r.ForwardMs > 0 && r.ForwardBackwardMs > 0 && r.ForwardGFlops > 0 && r.ForwardBackwardGFlops > 0, r.ToString());
+        Assert.Equal(7, ConvBench.Cases.Count);
     }
 }

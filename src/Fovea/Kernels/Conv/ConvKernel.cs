@@ -28,6 +28,9 @@ public static unsafe class ConvKernel
     const int ColBlockFloats = 1 << 17;
     // Columns (output positions) a product should have at least, so the packing of its A operand is amortised.
     const int TargetColumns = 512;
+    // From this many output channels per group on, the forward product is computed transposed (channels on GEMM's N
+    // side, whose register tile is 32 wide with AVX-512); below, the N side would be mostly padding.
+    const int ChannelsOnNMin = 32;
     // Positions (the k of dY·colᵀ) per weight-gradient product.
     const int WeightK = 256;
 
@@ -70,7 +73,10 @@ public static unsafe class ConvKernel
         finally { ArrayPool<float>.Shared.Return(wt); }
     }
 
-    // w here is the per-group transposed weight [groups][rows][Cout/groups].
+    // w here is the per-group transposed weight [groups][rows][Cout/groups]. With at least ChannelsOnNMin channels per
+    // group each block is computed transposed,
+    // Yᵀ[positions x Cout/groups] = colᵀ·Wᵀ (both operands packed by row copies, and the channel count, a multiple
+    // of the micro-kernel's width in common networks, on the N side), then transposed into NCHW with 8x8 SIMD tiles.
     readonly struct ForwardJob(ConvGeometry g, float* x, float* w, float* b, float* y, int chunks, int threads) : Parallelism.IChunk
     {
         public void Run(int t)
@@ -80,8 +86,9 @@ public static unsafe class ConvKernel
             int cg = g.InPerGroup, og = g.OutPerGroup, rows = g.ColRows, p = g.OutSpatial, isp = g.InSpatial;
             var (nb, pb) = Blocks(rows, p, n1 - n0);
             bool direct = g.IsPointwise && nb == 1;
+            bool onN = og >= ChannelsOnNMin;
             float[]? buf = direct ? null : ArrayPool<float>.Shared.Rent(rows * nb * pb);
-            float[]? tmp = nb > 1 ? ArrayPool<float>.Shared.Rent(og * nb * p) : null;
+            float[]? tmp = direct ? null : ArrayPool<float>.Shared.Rent(og * nb * pb);
             try
             {
                 fixed (float* col = buf, tp = tmp)
@@ -94,26 +101,40 @@ public static unsafe class ConvKernel
                             float* yg = y + ((long)n * g.OutChannels + grp * og) * p;
                             float* wg = w + (long)grp * og * rows;
                             float* bg = b == null ? null : b + grp * og;
-                            if (direct) { Mm(true, false, og, p, rows, wg, og, xg, p, 0f, yg, p, bg, threads); continue; }
+                            if (direct)
+                            {
+                                // 1x1: the input is its own im2col matrix; one product straight into NCHW.
+                                Gemm.Execute(new Gemm.Args(true, false, og, p, rows, 1f, wg, og, xg, p, 0f, yg, p, bg, null, GemmActivation.None), Gemm.Selected, threads);
+                                continue;
+                            }
                             if (cnt == 1)
                             {
                                 var xs = new ReadOnlySpan<float>(xg, cg * isp);
                                 for (int p0 = 0; p0 < p; p0 += pb)
                                 {
-                                    int p1 = Math.Min(p, p0 + pb);
+                                    int p1 = Math.Min(p, p0 + pb), len = p1 - p0;
                                     Im2Col.Unfold(xs, buf, g, 0, rows, p0, p1);
-                                    Mm(true, false, og, p1 - p0, rows, wg, og, col, p1 - p0, 0f, yg + p0, p, bg, threads);
+                                    if (!onN) { Mm(true, false, og, len, rows, wg, og, col, len, 0f, yg + p0, p, bg, threads); continue; }
+                                    MmT(len, og, rows, col, len, wg, tp, bg, threads);
+                                    Transpose8.Run(tp, og, yg + p0, p, len, og);
                                 }
                                 continue;
                             }
-                            // Several small samples side by side: one wider product, then scattered back to NCHW.
+                            // Several small samples side by side: one wider product.
                             int ld = cnt * p;
                             for (int j = 0; j < cnt; j++)
                                 Im2Col.Unfold(new ReadOnlySpan<float>(xg + (long)j * g.InChannels * isp, cg * isp), buf.AsSpan(j * p), g, 0, rows, 0, p, ld);
-                            Mm(true, false, og, ld, rows, wg, og, col, ld, 0f, tp, ld, bg, threads);
+                            if (!onN)
+                            {
+                                Mm(true, false, og, ld, rows, wg, og, col, ld, 0f, tp, ld, bg, threads);
+                                for (int j = 0; j < cnt; j++)
+                                    for (int o = 0; o < og; o++)
+                                        new ReadOnlySpan<float>(tp + (long)o * ld + j * p, p).CopyTo(new Span<float>(yg + (long)j * g.OutChannels * p + (long)o * p, p));
+                                continue;
+                            }
+                            MmT(ld, og, rows, col, ld, wg, tp, bg, threads);
                             for (int j = 0; j < cnt; j++)
-                                for (int o = 0; o < og; o++)
-                                    new ReadOnlySpan<float>(tp + (long)o * ld + j * p, p).CopyTo(new Span<float>(yg + (long)j * g.OutChannels * p + (long)o * p, p));
+                                Transpose8.Run(tp + (long)j * p * og, og, yg + (long)j * g.OutChannels * p, p, p, og);
                         }
                     }
             }
@@ -122,6 +143,13 @@ public static unsafe class ConvKernel
                 if (buf != null) ArrayPool<float>.Shared.Return(buf);
                 if (tmp != null) ArrayPool<float>.Shared.Return(tmp);
             }
+        }
+
+        // C[m x n] = Aᵀ·B with A stored k x m (lda), B stored k x n, bias per column.
+        static void MmT(int m, int n, int k, float* a, int lda, float* bm, float* c, float* bias, int threads)
+        {
+            if (m == 0 || n == 0) return;
+            Gemm.Execute(new Gemm.Args(true, false, m, n, k, 1f, a, lda, bm, n, 0f, c, n, null, bias, GemmActivation.None), Gemm.Selected, threads);
         }
     }
 
@@ -247,8 +275,10 @@ public static unsafe class ConvKernel
         }
     }
 
-    // dW[:, r0:r1] += dY · colᵀ with col produced already transposed (positions x rows, via 8x8 SIMD transposes of
-    // small im2col tiles), so GEMM packs both operands with row copies instead of gathering col column by column.
+    // dW[:, r0:r1] = Σ dY · colᵀ, computed transposed, with col produced already transposed
+    // (positions x rows, via 8x8 SIMD transposes of small im2col tiles) as GEMM's A operand (packed by row copies,
+    // the many rows on the M side, the channels on the N side), accumulated in a [rows x Cout/groups] buffer that is
+    // transposed into dW at the end.
     readonly struct BackwardWeightJob(ConvGeometry g, float* dy, float* x, float* dw, int chunks, int threads) : Parallelism.IChunk
     {
         const int TileRows = 32;
@@ -264,14 +294,15 @@ public static unsafe class ConvKernel
             bool pointwise = g.IsPointwise;
             float[] colT = ArrayPool<float>.Shared.Rent(nb * pb * nr);
             float[] tile = ArrayPool<float>.Shared.Rent(TileRows * pb);
-            float[]? tmp = nb > 1 ? ArrayPool<float>.Shared.Rent(og * nb * p) : null;
+            float[] tmp = ArrayPool<float>.Shared.Rent(og * nb * pb);
+            float[] acc = ArrayPool<float>.Shared.Rent(nr * og);
             try
             {
-                fixed (float* ct = colT, tl = tile, tp = tmp)
+                fixed (float* ct = colT, tl = tile, tp = tmp, dwt = acc)
                     for (int grp = 0; grp < g.Groups; grp++)
                     {
                         float* dwg = dw + (long)grp * og * rows + r0;
-                        for (int o = 0; o < og; o++) new Span<float>(dwg + (long)o * rows, nr).Clear();
+                        new Span<float>(dwt, nr * og).Clear();
                         for (int n = 0; n < g.Batch; n += nb)
                         {
                             int cnt = Math.Min(nb, g.Batch - n);
@@ -291,27 +322,23 @@ public static unsafe class ConvKernel
                                         Transpose8.Run(tl, len, dst + (ra - r0), nr, rb - ra, len);
                                     }
                                 }
-                                float* a; int lda;
+                                // dYᵀ of the block (positions x channels; several small samples stacked), by 8x8 SIMD tiles.
                                 float* dyg = dy + ((long)n * g.OutChannels + grp * og) * p;
-                                if (cnt == 1) { a = dyg + p0; lda = p; }
-                                else
-                                {
-                                    // Several small samples: their dY side by side (positions are whole samples here).
-                                    for (int j = 0; j < cnt; j++)
-                                        for (int o = 0; o < og; o++)
-                                            new ReadOnlySpan<float>(dyg + (long)j * g.OutChannels * p + (long)o * p, p).CopyTo(new Span<float>(tp + (long)o * k + j * p, p));
-                                    a = tp; lda = k;
-                                }
-                                Mm(false, false, og, nr, k, a, lda, ct, nr, 1f, dwg, rows, null, threads);
+                                for (int j = 0; j < cnt; j++)
+                                    Transpose8.Run(dyg + (long)j * g.OutChannels * p + p0, p, tp + (long)j * len * og, og, og, len);
+                                // dWᵀ[nr x og] += colTᵀ · dYᵀ  (A = colT stored k x nr, B = dYᵀ stored k x og)
+                                Gemm.Execute(new Gemm.Args(true, false, nr, og, k, 1f, ct, nr, tp, og, 1f, dwt, og, null, null, GemmActivation.None), Gemm.Selected, threads);
                             }
                         }
+                        Transpose8.Run(dwt, og, dwg, rows, nr, og);
                     }
             }
             finally
             {
+                ArrayPool<float>.Shared.Return(acc);
                 ArrayPool<float>.Shared.Return(colT);
                 ArrayPool<float>.Shared.Return(tile);
-                if (tmp != null) ArrayPool<float>.Shared.Return(tmp);
+                ArrayPool<float>.Shared.Return(tmp);
             }
         }
     }
