@@ -7,10 +7,12 @@ namespace Fovea.Kernels;
 
 /// <summary>
 /// Direct kernels for depthwise convolutions on at most two spatial axes (groups == in == out channels, one
-/// KHxKW filter per channel). Each plane is first copied into a zero-padded scratch so the inner loops have no
-/// bounds tests; stride-1 rows run on <see cref="Vector256{T}"/> FMAs. The input gradient at stride 1 is the same
-/// correlation with the flipped filter over the padded output gradient. Planes (forward, input gradient) and
-/// channels (weight gradient) are split across threads; each result is summed by one thread in a fixed order.
+/// KHxKW filter per channel). Each plane is first copied into a zero-padded scratch, stored in SW column phases so
+/// that for every tap the inputs of consecutive outputs are contiguous whatever the stride; the inner loops then run
+/// on <see cref="Vector256{T}"/> FMAs in independent accumulators, with no bounds tests. The input gradient at stride 1
+/// is the same correlation with the flipped filter over the padded output gradient; at larger strides it is scattered
+/// tap by tap into a phased plane. Planes (forward, input gradient) and channels (weight gradient) are split across
+/// threads; each result is summed by one thread in a fixed order.
 /// </summary>
 public static class DepthwiseConv
 {
