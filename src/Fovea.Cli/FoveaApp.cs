@@ -18,6 +18,10 @@ public static class FoveaApp
             c.AddCommand<EvalCommand>("eval").WithDescription("Evaluate a checkpoint: accuracy, per-class accuracy, confusion matrix.");
             c.AddCommand<PredictCommand>("predict").WithDescription("Classify image (PNG/JPEG/BMP/WebP) or NPY files with a checkpoint.");
             c.AddCommand<InfoCommand>("info").WithDescription("Show a checkpoint's architecture: layers, output shapes, parameters, multiply-adds.");
+            c.AddCommand<ExplainCommand>("explain").WithDescription("Attribution maps (saliency, gradient×input, SmoothGrad, IG, Grad-CAM(++), occlusion, LRP) as overlays and a panel.")
+                .WithExample("explain", "--checkpoint", "runs/cnn-bn/model.ckpt", "--data", "/usr/share/datasets/fashion-mnist", "--limit", "6", "--method", "all", "--out", "explain-out");
+            c.AddCommand<AttackCommand>("attack").WithDescription("Accuracy under adversarial attacks (FGSM, PGD, MI-FGSM, DeepFool, Carlini-Wagner L2).")
+                .WithExample("attack", "--checkpoint", "runs/cnn-bn/model.ckpt", "--method", "pgd", "--eps", "0.1", "--steps", "20", "--data", "/usr/share/datasets/fashion-mnist");
             c.AddCommand<ModelsCommand>("models").WithDescription("List the model zoo.");
             c.AddCommand<ExportCommand>("export").WithDescription("Write a checkpoint as an ONNX model.")
                 .WithExample("export", "--checkpoint", "runs/cnn-bn/model.ckpt", "--onnx", "model.onnx");

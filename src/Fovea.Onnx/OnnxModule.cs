@@ -111,7 +111,27 @@ public sealed class OnnxModule : Module
         }
         for (int i = 0; i < _nodes.Count; i++)
             foreach (var s in _nodes[i].Node.Inputs) if (s.Length > 0) _lastUse[s] = i;
+        AssignTypes(g);
         Eval();
+    }
+
+    // Declared element types, for the few importers that need them (CastLike).
+    void AssignTypes(GraphProto g)
+    {
+        var types = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var v in g.Input.Concat(g.ValueInfo).Concat(g.Output))
+            if (v.Type?.TensorType is { } tt) types[v.Name] = tt.ElemType;
+        foreach (var t in g.Initializer) types[t.Name] = t.DataType;
+        foreach (var n in g.Node)
+            if (n.OpType == "Constant" && n.Output.Count == 1)
+                foreach (var a in n.Attribute)
+                    types[n.Output[0]] = a.Name switch { "value" => a.T?.DataType ?? 1, "value_int" or "value_ints" => 7, _ => 1 };
+        foreach (var (n, _) in _nodes)
+        {
+            if (n.OpType == "Cast" && n.Outputs.Length == 1) types[n.Outputs[0]] = n.Int32("to", 1);
+            if (n.OpType == "CastLike" && n.Outputs.Length == 1 && n.Inputs.Length > 1 && types.TryGetValue(n.Inputs[1], out var lt)) types[n.Outputs[0]] = lt;
+            n.InputTypes = n.Inputs.Select(i => types.TryGetValue(i, out var t) ? t : 0).ToArray();
+        }
     }
 
     static int DefaultOpset(ModelProto m, string name)

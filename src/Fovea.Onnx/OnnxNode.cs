@@ -44,6 +44,12 @@ public sealed class OnnxNode
     /// <summary>Output value names.</summary>
     public string[] Outputs { get; }
 
+    /// <summary>
+    /// The ONNX element type of each input where the graph declares it (graph inputs, initializers, value_info,
+    /// Cast outputs), 0 where unknown. Values are float32 at run time; the declared type drives CastLike.
+    /// </summary>
+    public int[] InputTypes { get; internal set; } = [];
+
     /// <summary>The model's opset for the node's domain.</summary>
     public int Opset { get; }
 

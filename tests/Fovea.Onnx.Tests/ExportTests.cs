@@ -53,8 +53,8 @@ public class ExportTests(ITestOutputHelper output)
     static (Module Model, Tensor Input) Zoo(string name)
     {
         int c = name.StartsWith("wrn") || name.StartsWith("resnet") ? 3 : 1;
-        var m = Randomised(ModelZoo.Create(name, inChannels: c, numClasses: 10, imageSize: 28, generator: new Generator(7)), 8);
-        return (m, Tensor.Randn(new Generator(9), 2, c, 28, 28));
+        var m = Randomised(ModelZoo.Create(name, inChannels: c, numClasses: 10, imageSize: 16, generator: new Generator(7)), 8);
+        return (m, Tensor.Randn(new Generator(9), 2, c, 16, 16));
     }
 
     [Fact]
@@ -103,6 +103,31 @@ public class ExportTests(ITestOutputHelper output)
         float err = MaxRelErr(Reference(model, x), ort);
         output.WriteLine($"{name}: max relative error vs ONNX Runtime {err:E2}");
         Assert.True(err < 1e-5f, $"{name}: max relative error {err}");
+    }
+
+    [Fact]
+    public void ExportedZooModelCanBeFineTunedAfterImport()
+    {
+        var (model, x) = Zoo("resnet20");
+        var m = OnnxModel.Load(OnnxExport.ToBytes(model, x));
+        Assert.Contains(m.NamedParameters(), p => p.Name == "stages.0.conv1.weight");
+        Assert.Contains(m.NamedBuffers(), p => p.Name == "stages.0.bn1.running_mean");
+        m.Freeze();
+        m.ReplaceHead(3, new Generator(1));
+        Assert.Equal(["head.2.weight", "head.2.bias"], m.NamedParameters().Where(p => p.Parameter.RequiresGrad).Select(p => p.Name).ToArray());
+        var opt = new Fovea.Optim.SGD(m.Parameters().Where(p => p.RequiresGrad), lr: 0.5f);
+        var target = Tensor.FromArray([0f, 2f], 2);
+        float first = 0, last = 0;
+        for (int step = 0; step < 5; step++)
+        {
+            opt.ZeroGrad();
+            var loss = Losses.CrossEntropy(m.Forward(x), target);
+            loss.Backward();
+            opt.Step();
+            if (step == 0) first = loss.Item();
+            last = loss.Item();
+        }
+        Assert.True(last < first, $"loss {first} -> {last}");
     }
 
     [Fact]

@@ -223,4 +223,24 @@ public sealed class LoaderTests : IDisposable
         Assert.Contains("'strides'", e.Message);
         Assert.Contains("INTS", e.Message);
     }
+
+    [Theory]
+    [InlineData("Expand")]
+    [InlineData("ConstantOfShape")]
+    [InlineData("Tile")]
+    public void HugeShapesComputedAtRunTimeAreRefusedBeforeAllocating(string op)
+    {
+        var g = new GraphProto();
+        g.Input.Add(Value("x", 1, 1));
+        g.Output.Add(Value("y", 1, 1));
+        var big = new TensorProto { Name = "s", DataType = 7, Dims = { 2 } };
+        big.Int64Data.Add([1L << 20, 1L << 20]);
+        g.Initializer.Add(big);
+        g.Node.Add(op == "ConstantOfShape" ? Node(op, ["s"], ["y"], "huge") : Node(op, ["x", "s"], ["y"], "huge"));
+        var m = OnnxModel.Load(Bytes(Model(g)));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<ShapeMismatchException>(() => m.Forward(Tensor.Ones(1, 1)));
+        Assert.Contains("'huge'", e.Message);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 50_000_000, "no huge allocation");
+    }
 }

@@ -57,6 +57,14 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         public bool Resume { get; set; }
         [CommandOption("--limit <N>")][Description("Use only the first N training images (quick checks).")]
         public int? Limit { get; set; }
+        [CommandOption("--adversarial <KIND>")][Description("Adversarial training: pgd (Madry et al., L∞ PGD from a random start) or fgsm (Wong et al. fast FGSM with random start). Default: none.")]
+        public string? Adversarial { get; set; }
+        [CommandOption("--eps <X>")][Description("Adversarial training: L∞ budget in pixel units [0,1] (default 0.1).")]
+        public float Eps { get; set; } = 0.1f;
+        [CommandOption("--steps <K>")][Description("Adversarial training: PGD steps (default 7).")]
+        public int Steps { get; set; } = 7;
+        [CommandOption("--alpha <A>")][Description("Adversarial training: step size in pixels (default: 2.5·eps/steps for pgd, 1.25·eps for fgsm).")]
+        public float? Alpha { get; set; }
 
         public override ValidationResult Validate()
         {
@@ -65,6 +73,10 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
             if (Lr is <= 0 or float.NaN) return ValidationResult.Error($"--lr must be positive, got {Lr}.");
             if (ValSplit is < 0 or >= 1) return ValidationResult.Error($"--val-split must be in [0, 1), got {ValSplit}.");
             if (Warmup < 0 || Warmup >= Epochs && Warmup > 0) return ValidationResult.Error($"--warmup must be in [0, epochs), got {Warmup}.");
+            if (Adversarial is not (null or "pgd" or "fgsm")) return ValidationResult.Error($"--adversarial must be pgd or fgsm, got '{Adversarial}'.");
+            if (Adversarial is not null && !(Eps > 0 && Eps <= 1)) return ValidationResult.Error($"--eps must be in (0, 1], got {Eps}.");
+            if (Steps < 1) return ValidationResult.Error($"--steps must be at least 1, got {Steps}.");
+            if (Alpha is not null && !(Alpha > 0)) return ValidationResult.Error($"--alpha must be positive, got {Alpha}.");
             if (!ModelZoo.Descriptions.ContainsKey(Model)) return ValidationResult.Error($"Unknown model '{Model}'. Known: {string.Join(", ", ModelZoo.Names)}.");
             return ValidationResult.Success();
         }
@@ -104,6 +116,12 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
             {
                 Epochs = s.Epochs, CheckpointDir = outDir, SchedulerStepPerBatch = perBatch, ClipGradNorm = s.ClipGrad,
                 EarlyStopPatience = valSet is null ? null : s.Patience, ModelMetadata = spec.ToJson(),
+                InputTransform = s.Adversarial switch
+                {
+                    "pgd" => Robust.AdversarialTraining.Pgd(src.Mean, src.Std, s.Eps, s.Alpha ?? 2.5f * s.Eps / s.Steps, s.Steps, new Generator(s.Seed + 3)),
+                    "fgsm" => Robust.AdversarialTraining.FastFgsm(src.Mean, src.Std, s.Eps, s.Alpha, new Generator(s.Seed + 3)),
+                    _ => null,
+                },
             });
         if (s.Resume)
         {
@@ -117,7 +135,8 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         {
             AnsiConsole.MarkupLine($"[bold]fovea train[/] {Markup.Escape(s.Model)} on {Markup.Escape(src.Description)}: {trainSet.Count:N0} training images, " +
                 $"{(valSet is null ? "" : $"{valSet.Count:N0} validation, ")}{testSet.Count:N0} test, {s.Epochs} epochs, batch {s.BatchSize}, " +
-                $"{s.Optimizer} lr {optimizer.LearningRate:G3}, {s.Schedule} schedule, {Kernels.Parallelism.MaxThreads} threads");
+                $"{s.Optimizer} lr {optimizer.LearningRate:G3}, {s.Schedule} schedule, {Kernels.Parallelism.MaxThreads} threads" +
+                (s.Adversarial is null ? "" : $", adversarial {s.Adversarial} eps {s.Eps:G3}" + (s.Adversarial == "pgd" ? $" steps {s.Steps}" : "")));
             long parameters = model.Parameters().Sum(p => (long)p.Numel);
             AnsiConsole.MarkupLine($"  {parameters:N0} parameters; run folder [blue]{Markup.Escape(outDir)}[/]" + (s.Resume ? $"; resuming after epoch {trainer.EpochsDone}" : ""));
         }
@@ -271,7 +290,8 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         {
             ["model"] = s.Model, ["dataset"] = src.Name, ["train_images"] = train.Count, ["val_images"] = val?.Count, ["test_images"] = test.Count,
             ["epochs"] = r.History.Count, ["batch_size"] = s.BatchSize, ["optimizer"] = s.Optimizer, ["schedule"] = s.Schedule,
-            ["augment"] = s.Augment ?? "", ["seed"] = s.Seed, ["threads"] = Kernels.Parallelism.MaxThreads,
+            ["augment"] = s.Augment ?? "", ["seed"] = s.Seed,
+            ["adversarial"] = s.Adversarial is null ? null : new JsonObject { ["kind"] = s.Adversarial, ["eps"] = s.Eps, ["steps"] = s.Adversarial == "pgd" ? s.Steps : 1, ["alpha"] = s.Alpha }, ["threads"] = Kernels.Parallelism.MaxThreads,
             ["stop_reason"] = r.Reason.ToString(), ["history"] = epochs,
             ["test_accuracy"] = t.Accuracy, ["test_loss"] = t.Loss, [$"test_top{t.TopK}_accuracy"] = t.TopKAccuracy,
             ["test_per_class_accuracy"] = perClass, ["train_seconds"] = r.Seconds, ["wall_seconds"] = wall,

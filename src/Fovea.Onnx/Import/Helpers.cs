@@ -116,6 +116,18 @@ public static partial class OnnxOperators
         return r;
     }
 
+    /// <summary>Refuses a result shape with negative sizes or more than <see cref="OnnxTensors.MaxElements"/> elements before allocating it.</summary>
+    static void CheckSize(OnnxNode n, int[] dims)
+    {
+        long numel = 1;
+        foreach (var d in dims)
+        {
+            if (d < 0) throw new ShapeMismatchException($"{n}: result shape [{string.Join(",", dims)}] has a negative size.");
+            numel *= d;
+            if (numel > OnnxTensors.MaxElements) throw new ShapeMismatchException($"{n}: result shape [{string.Join(",", dims)}] has more than {OnnxTensors.MaxElements} elements.");
+        }
+    }
+
     static bool Symmetric(int[] begin, int[] end) => begin.AsSpan().SequenceEqual(end);
 
     static Tensor FloatTensor(float[] data, params int[] shape) => Tensor.FromArray(data, shape);

@@ -59,6 +59,13 @@ public static partial class OnnxOperators
         return One(CastTo(x, to, n));
     }
 
+    // CastLike: to the declared type of the second input (float when the graph does not declare it).
+    static Tensor?[] CastLikeImport(OnnxNode n, Tensor?[] xs, OnnxContext ctx)
+    {
+        int to = n.InputTypes.Length > 1 && n.InputTypes[1] != 0 ? n.InputTypes[1] : 1;
+        return One(CastTo(In(n, xs, 0), to, n));
+    }
+
     internal static Tensor CastTo(Tensor x, int to, OnnxNode? n)
     {
         switch (to)
@@ -98,6 +105,14 @@ public static partial class OnnxOperators
         int to = n.Int32("to", 1);
         if (to is not (1 or 2 or 3 or 4 or 5 or 6 or 7 or 9 or 10 or 11 or 12 or 13 or 16))
             throw new OnnxUnsupportedException($"{n}: casting to {OnnxTensors.TypeName(to)} is not supported.");
+    }
+
+    // Div: integer inputs (as the graph declares them) divide with truncation toward zero, like C.
+    static Tensor?[] DivImport(OnnxNode n, Tensor?[] xs, OnnxContext ctx)
+    {
+        var q = Ops.Div(In(n, xs, 0), In(n, xs, 1));
+        bool integral = n.InputTypes.Length == 2 && OnnxTensors.IsIntegral(n.InputTypes[0]) && OnnxTensors.IsIntegral(n.InputTypes[1]);
+        return One(integral ? Ops.Mul(Ops.Sign(q), Ops.Floor(Ops.Abs(q))) : q);
     }
 
     static Tensor Ceil(Tensor x) => Ops.Neg(Ops.Floor(Ops.Neg(x)));

@@ -9,6 +9,8 @@ public static partial class OnnxOperators
         var x = In(n, xs, 0);
         float eps = n.Float("epsilon", 1e-5f);
         float momentum = n.Float("momentum", 0.9f);
+        if (n.Int("training_mode", 0) != 0 && n.Outputs.Count(o => o.Length > 0) > 1)
+            return BatchNormTrainingOutputs(n, x, In(n, xs, 1), In(n, xs, 2), In(n, xs, 3), In(n, xs, 4), eps, momentum);
         bool training = ctx.Training || n.Int("training_mode", 0) != 0;
         var y = Ops.BatchNorm(x, In(n, xs, 3), In(n, xs, 4), In(n, xs, 1), In(n, xs, 2), training, 1f - momentum, eps);
         return One(y);
@@ -16,8 +18,24 @@ public static partial class OnnxOperators
 
     static void BatchNormCheck(OnnxNode n)
     {
-        if (n.Outputs.Count(o => o.Length > 0) > 1 || n.Int("training_mode", 0) != 0)
-            throw new OnnxUnsupportedException($"{n}: the training-mode outputs (running mean and variance) are not supported; Fovea updates running statistics in place when the module is in training mode.");
+        if (n.Opset < 14 && n.Outputs.Count(o => o.Length > 0) > 1)
+            throw new OnnxUnsupportedException($"{n}: the training outputs of opsets before 14 (saved mean and variance) are not supported.");
+    }
+
+    // BatchNormalization with training_mode=1 (opset 14+) and its running-statistics outputs:
+    // running = input_running · momentum + batch · (1 − momentum), with the population (biased) batch variance.
+    static Tensor?[] BatchNormTrainingOutputs(OnnxNode n, Tensor x, Tensor scale, Tensor bias, Tensor mean, Tensor var, float eps, float momentum)
+    {
+        var axes = Enumerable.Range(0, x.Rank).Where(a => a != 1).ToArray();
+        var shape = new int[x.Rank];
+        Array.Fill(shape, 1);
+        shape[1] = x.Shape[1];
+        var bm = Ops.Mean(x, axes, keepDim: true);
+        var bv = Ops.Var(x, axes, keepDim: true, correction: 0);
+        var y = Ops.Add(Ops.Mul(Ops.Div(Ops.Sub(x, bm), Ops.Sqrt(Ops.Add(bv, eps))), Ops.Reshape(scale, shape)), Ops.Reshape(bias, shape));
+        var rm = Ops.Add(Ops.Mul(mean, momentum), Ops.Mul(Ops.Reshape(bm, mean.Shape.ToArray()), 1f - momentum));
+        var rv = Ops.Add(Ops.Mul(var, momentum), Ops.Mul(Ops.Reshape(bv, var.Shape.ToArray()), 1f - momentum));
+        return [y, rm, rv];
     }
 
     static Tensor?[] InstanceNormalizationImport(OnnxNode n, Tensor?[] xs, OnnxContext ctx) =>

@@ -35,7 +35,7 @@ public static partial class OnnxOperators
         Register("Add", since: 1, Binary(Ops.Add));
         Register("Sub", since: 1, Binary(Ops.Sub));
         Register("Mul", since: 1, Binary(Ops.Mul), SiluExport);
-        Register("Div", since: 1, Binary(Ops.Div));
+        Register("Div", since: 1, DivImport);
         Register("Pow", since: 1, Binary(Ops.Pow));
         Register("Sqrt", since: 1, Unary(Ops.Sqrt));
         Register("Exp", since: 1, Unary(Ops.Exp));
@@ -47,12 +47,27 @@ public static partial class OnnxOperators
         Register("Floor", since: 1, Unary(Ops.Floor));
         Register("Ceil", since: 1, Unary(Ceil));
         Register("Sign", since: 9, Unary(Ops.Sign));
+        Register("Sin", since: 7, Unary(Ops.Sin));
+        Register("Cos", since: 7, Unary(Ops.Cos));
+        Register("Tan", since: 7, Unary(Tan));
+        Register("Asin", since: 7, Unary(Asin));
+        Register("Acos", since: 7, Unary(Acos));
+        Register("Atan", since: 7, Unary(Ops.Atan));
+        Register("Sinh", since: 9, Unary(Sinh));
+        Register("Cosh", since: 9, Unary(Cosh));
+        Register("Asinh", since: 9, Unary(Asinh));
+        Register("Acosh", since: 9, Unary(Acosh));
+        Register("Atanh", since: 9, Unary(Atanh));
         Register("Sum", since: 1, Variadic(Ops.Add));
         Register("Mean", since: 1, Variadic(Ops.Add, mean: true));
         Register("Max", since: 1, Variadic(Ops.Maximum));
         Register("Min", since: 1, Variadic(Ops.Minimum));
         Register("Clip", since: 1, ClipImport, Relu6Export);
         Register("Round", since: 11, Unary(Ops.Round));
+        Register("BitShift", since: 11, BitShiftImport);
+        Register("QuantizeLinear", since: 10, QuantizeLinearImport);
+        Register("DequantizeLinear", since: 10, DequantizeLinearImport);
+        Register("DynamicQuantizeLinear", since: 11, DynamicQuantizeLinearImport);
         Register("Mod", since: 10, ModImport);
         Register("Shrink", since: 9, ShrinkImport);
         Register("IsInf", since: 10, IsInfImport);
@@ -101,6 +116,7 @@ public static partial class OnnxOperators
         Register("Identity", since: 1, IdentityImport, IdentityExport);
         Register("Dropout", since: 1, DropoutImport, DropoutExport);
         Register("Cast", since: 6, CastImport, check: CastCheck);
+        Register("CastLike", since: 15, CastLikeImport);
         Register("Expand", since: 8, ExpandImport);
         Register("Tile", since: 6, TileImport);
         Register("Where", since: 9, WhereImport);
@@ -110,12 +126,28 @@ public static partial class OnnxOperators
         Register("OneHot", since: 9, OneHotImport);
         Register("Trilu", since: 14, TriluImport);
         Register("EyeLike", since: 9, EyeLikeImport);
+        Register("TopK", since: 1, TopKImport);
+        Register("GatherND", since: 11, GatherNDImport);
+        Register("ScatterElements", since: 11, ScatterElementsImport);
+        Register("Scatter", since: 9, ScatterElementsImport);
+        Register("ScatterND", since: 11, ScatterNDImport);
+        Register("Compress", since: 9, CompressImport);
+        Register("ReverseSequence", since: 10, ReverseSequenceImport);
+        Register("MaxUnpool", since: 9, MaxUnpoolImport);
+        Register("NonMaxSuppression", since: 10, NonMaxSuppressionImport);
+        Register("HannWindow", since: 17, Window("Hann"));
+        Register("HammingWindow", since: 17, Window("Hamming"));
+        Register("BlackmanWindow", since: 17, Window("Blackman"));
 
         // ---- reductions ----
         foreach (var k in new[] { "Mean", "Sum", "Max", "Min", "L1", "L2", "SumSquare", "LogSum", "LogSumExp", "Prod" })
             Register("Reduce" + k, since: 1, Reduce(k));
         Register("ArgMax", since: 1, (n, xs, _) => ArgMaxLikeImport(n, xs, min: false));
         Register("ArgMin", since: 1, (n, xs, _) => ArgMaxLikeImport(n, xs, min: true));
+
+        // ---- losses ----
+        Register("NegativeLogLikelihoodLoss", since: 12, NllImport);
+        Register("SoftmaxCrossEntropyLoss", since: 12, SoftmaxCrossEntropyImport);
 
         // ---- comparisons and logic (results are 0/1 floats) ----
         Register("Equal", since: 1, Binary(Ops.Eq));

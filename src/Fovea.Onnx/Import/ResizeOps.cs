@@ -8,8 +8,8 @@ public static partial class OnnxOperators
     static void ResizeCheck(OnnxNode n)
     {
         string mode = n.String("mode", "nearest");
-        if (mode is not ("nearest" or "linear" or "bilinear" or "trilinear"))
-            throw new OnnxUnsupportedException($"{n}: mode '{mode}' is not supported (nearest, linear).");
+        if (mode is not ("nearest" or "linear" or "bilinear" or "trilinear" or "cubic" or "bicubic"))
+            throw new OnnxUnsupportedException($"{n}: mode '{mode}' is not supported (nearest, linear, cubic).");
         string ct = n.String("coordinate_transformation_mode", "half_pixel");
         if (ct is not ("half_pixel" or "pytorch_half_pixel" or "align_corners" or "asymmetric" or "tf_half_pixel_for_nn" or "half_pixel_symmetric"))
             throw new OnnxUnsupportedException($"{n}: coordinate_transformation_mode '{ct}' is not supported.");
@@ -51,6 +51,10 @@ public static partial class OnnxOperators
         if (scales is null && sizes is null) throw n.Error("needs scales or sizes");
         if ((scales?.Length ?? sizes!.Length) != axes.Length)
             throw new ShapeMismatchException($"{n}: {(scales is null ? "sizes" : "scales")} has {(scales?.Length ?? sizes!.Length)} values for {axes.Length} axes of {x.Shape}.");
+        var final = Dims(x);
+        for (int i = 0; i < axes.Length; i++)
+            final[axes[i]] = sizes is not null ? sizes[i] : (int)Math.Clamp(Math.Floor(x.Shape[axes[i]] * (double)scales![i]), -1, int.MaxValue);
+        CheckSize(n, final);
         var y = x;
         for (int i = 0; i < axes.Length; i++)
         {
@@ -63,7 +67,9 @@ public static partial class OnnxOperators
             if (outSize == inSize && scale == 1.0) continue;
             if (outSize < 0) throw new ShapeMismatchException($"{n}: output size {outSize} on axis {a}.");
             double resized = sizes is not null ? outSize : inSize * scale;   // ONNX measures the resized length before flooring
-            y = mode == "nearest" ? ResizeNearest(y, a, inSize, outSize, resized, scale, ct, nearestMode) : ResizeLinear(y, a, inSize, outSize, resized, scale, ct);
+            y = mode == "nearest" ? ResizeNearest(y, a, inSize, outSize, resized, scale, ct, nearestMode)
+                : mode is "cubic" or "bicubic" ? ResizeCubic(y, a, inSize, outSize, resized, scale, ct, n.Float("cubic_coeff_a", -0.75f), n.Int("exclude_outside", 0) != 0)
+                : ResizeLinear(y, a, inSize, outSize, resized, scale, ct);
         }
         return One(y);
     }
@@ -116,5 +122,42 @@ public static partial class OnnxOperators
         var a = Ops.IndexSelect(x, axis, Tensor.FromArray(i0, outSize));
         var b = Ops.IndexSelect(x, axis, Tensor.FromArray(i1, outSize));
         return Ops.Add(Ops.Mul(a, wLo), Ops.Mul(b, wHi));
+    }
+
+    // Cubic convolution (Keys) with coefficient a over 4 taps; taps outside the input repeat the edge, or with
+    // exclude_outside get weight 0 and the rest are renormalised.
+    static Tensor ResizeCubic(Tensor x, int axis, int inSize, int outSize, double resized, double scale, string ct, float a, bool excludeOutside)
+    {
+        var idx = new float[4][];
+        var wts = new float[4][];
+        for (int t = 0; t < 4; t++) { idx[t] = new float[outSize]; wts[t] = new float[outSize]; }
+        for (int o = 0; o < outSize; o++)
+        {
+            double c = SourceCoord(o, inSize, resized, scale, ct);
+            double f = Math.Floor(c), s = c - f;
+            double[] d = [s + 1, s, 1 - s, 2 - s];
+            double sum = 0;
+            var w = new double[4];
+            for (int t = 0; t < 4; t++)
+            {
+                double z = d[t];
+                w[t] = z <= 1 ? ((a + 2) * z - (a + 3)) * z * z + 1 : ((a * z - 5 * a) * z + 8 * a) * z - 4 * a;
+                int i = (int)f - 1 + t;
+                if (excludeOutside && (i < 0 || i >= inSize)) w[t] = 0;
+                sum += w[t];
+                idx[t][o] = Math.Clamp(i, 0, inSize - 1);
+            }
+            for (int t = 0; t < 4; t++) wts[t][o] = (float)(excludeOutside && sum != 0 ? w[t] / sum : w[t]);
+        }
+        var wShape = new int[x.Rank];
+        Array.Fill(wShape, 1);
+        wShape[axis] = outSize;
+        Tensor? y = null;
+        for (int t = 0; t < 4; t++)
+        {
+            var term = Ops.Mul(Ops.IndexSelect(x, axis, Tensor.FromArray(idx[t], outSize)), Tensor.FromArray(wts[t], wShape));
+            y = y is null ? term : Ops.Add(y, term);
+        }
+        return y!;
     }
 }

@@ -211,6 +211,11 @@ public static partial class OnnxOperators
         if (pads.Length != 2 * axes.Length) throw n.Error($"pads has {pads.Length} values, expected {2 * axes.Length}");
         string mode = n.String("mode", "constant");
         string foveaMode = mode switch { "constant" => "constant", "reflect" => "reflect", "edge" => "replicate", _ => throw new OnnxUnsupportedException($"{n}: mode '{mode}' is not supported.") };
+        CheckSize(n, Enumerable.Range(0, x.Rank).Select(a =>
+        {
+            int i = Array.IndexOf(axes, a);
+            return i < 0 ? x.Shape[a] : (int)Math.Clamp((long)x.Shape[a] + pads[i] + pads[i + axes.Length], 0, int.MaxValue);
+        }).ToArray());
         var full = new int[2 * x.Rank];
         for (int i = 0; i < axes.Length; i++)
         {
@@ -265,11 +270,19 @@ public static partial class OnnxOperators
     {
         var x = In(n, xs, 0);
         var shape = IntValues(In(n, xs, 1));
+        CheckSize(n, shape.Select(d => Math.Max(d, 0)).ToArray());
         var target = Shape.Broadcast(n.ToString(), x.Shape, new Shape(shape)).ToArray();
+        CheckSize(n, target);
         return One(Ops.Expand(x, target).Contiguous());
     }
 
-    static Tensor?[] TileImport(OnnxNode n, Tensor?[] xs, OnnxContext ctx) => One(Ops.Tile(In(n, xs, 0), IntValues(In(n, xs, 1))));
+    static Tensor?[] TileImport(OnnxNode n, Tensor?[] xs, OnnxContext ctx)
+    {
+        var x = In(n, xs, 0);
+        var reps = IntValues(In(n, xs, 1));
+        if (reps.Length == x.Rank) CheckSize(n, reps.Select((r, i) => (int)Math.Min((long)r * x.Shape[i], int.MaxValue)).ToArray());
+        return One(Ops.Tile(x, reps));
+    }
 
     static Tensor?[] WhereImport(OnnxNode n, Tensor?[] xs, OnnxContext ctx) => One(Ops.Where(In(n, xs, 0), In(n, xs, 1), In(n, xs, 2)));
 

@@ -5,6 +5,9 @@ public static class Autograd
 {
     [ThreadStatic] static int t_noGradDepth;
 
+    /// <summary>Profiling hook (benchmarks only): called with an op's name before (true) and after (false) its backward runs.</summary>
+    internal static Action<string, bool>? BackwardProbe;
+
     /// <summary>True unless inside <see cref="NoGrad"/> on this thread.</summary>
     public static bool IsEnabled => t_noGradDepth == 0;
 
@@ -41,19 +44,36 @@ public static class Autograd
         var order = TopologicalOrder(root);
         var grads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance) { [root] = gradient };
         using var _ = NoGrad();
+        // Gradient buffers made by library backward functions are recycled as soon as nothing needs them (GradPool).
+        using var pass = GradPool.Begin();
+        var spent = new List<Tensor>();
         for (int i = order.Count - 1; i >= 0; i--)
         {
             var t = order[i];
             if (!grads.Remove(t, out var g)) continue;
+            pass.Unref(g);
             if (t.Hooks != null)
-                foreach (var h in t.Hooks) g = h(g) ?? g;
-            if (t.GradFn == null || t.RetainsGrad)
-                t.Grad = t.Grad is null ? g.Clone() : Ops.Add(t.Grad, g);
+            {
+                pass.Escape(g);
+                foreach (var h in t.Hooks) { g = h(g) ?? g; pass.Escape(g); }
+            }
             var node = t.GradFn;
-            if (node == null) continue;
+            if (node == null || t.RetainsGrad)
+            {
+                if (t.Grad is not null) t.Grad = Ops.Add(t.Grad, g);
+                else if (node == null && pass.Count(g) == 0 && g.IsContiguous && g.Offset == 0 && g.Storage.Length == g.Numel) { pass.Escape(g); t.Grad = g; } // a fresh buffer nobody else views: no copy
+                else t.Grad = g.Clone();
+            }
+            if (node == null) { pass.ReleaseIfFree(g); continue; }
             var fn = node.Backward ?? throw new InvalidOperationException(
                 $"Backward: trying to backward through the graph a second time (op {node.Op}); its buffers were freed. Pass retainGraph: true to the first Backward.");
-            var inGrads = fn(g);
+            var probe = BackwardProbe;
+            probe?.Invoke(node.Op, true);
+            pass.Enter(fn, g);
+            Tensor?[] inGrads;
+            try { inGrads = fn(g); }
+            finally { pass.Leave(); }
+            probe?.Invoke(node.Op, false);
             if (!retainGraph) node.Backward = null;
             for (int k = 0; k < node.Inputs.Length; k++)
             {
@@ -62,9 +82,33 @@ public static class Autograd
                 if (x is null || gx is null || !x.RequiresGrad) continue;
                 if (gx.Shape != x.Shape)
                     throw new InvalidOperationException($"Backward of {node.Op}: gradient for input {k} has shape {gx.Shape}, expected {x.Shape} (a bug in the op).");
-                grads[x] = grads.TryGetValue(x, out var prev) ? Ops.Add(prev, gx) : gx;
+                if (grads.TryGetValue(x, out var prev)) grads[x] = Accumulate(pass, prev, gx, spent);
+                else { grads[x] = gx; pass.Ref(gx); }
             }
+            // Only now, with every returned gradient counted, can a consumed buffer go back to the pool.
+            foreach (var s in spent) pass.ReleaseIfFree(s);
+            spent.Clear();
+            pass.ReleaseIfFree(g);
         }
+    }
+
+    // prev + gx for a tensor reached along several paths: in place into prev when the pass owns prev's storage and
+    // only this pending gradient views it.
+    static Tensor Accumulate(GradPool.Pass pass, Tensor prev, Tensor gx, List<Tensor> spent)
+    {
+        if (pass.Count(prev) == 1 && !pass.Poisoned && prev.IsContiguous && !ReferenceEquals(prev.Storage, gx.Storage))
+        {
+            var dst = prev.Span;
+            if (gx.IsContiguous) System.Numerics.Tensors.TensorPrimitives.Add(dst, gx.Span, dst);
+            else System.Numerics.Tensors.TensorPrimitives.Add(dst, gx.Contiguous().Span, dst);
+            spent.Add(gx);
+            return prev;
+        }
+        var sum = Ops.Add(prev, gx);
+        pass.Unref(prev);
+        spent.Add(prev);
+        spent.Add(gx);
+        return sum;
     }
 
     // Iterative DFS post-order: a deep network must not overflow the stack.

@@ -39,7 +39,7 @@ public class Linear : Module
     {
         if (input.Rank < 1 || input.Shape[-1] != InFeatures)
             throw InputError(input, $"[*,{InFeatures}]", input.Rank < 1 ? "a scalar" : $"{input.Shape[-1]} features on the last axis, expected {InFeatures}");
-        return Functional.Linear(input, Weight, Bias);
+        return Ops.Linear(input, Weight, Bias);
     }
 
     protected internal override long MultiplyAdds(Tensor input, Tensor output) => (long)output.Numel * InFeatures;

@@ -30,7 +30,7 @@ public static partial class Ops
             throw new ArgumentException($"{op}: running statistics must be contiguous (they are updated in place).");
 
         var xd = NormDense(x);
-        var y = Tensor.Empty(x.Shape);
+        var y = Tensor.Uninitialized(x.Shape);
         var mean = new float[c];
         var invstd = new float[c];
         BatchNormKernel.Forward(xd.Span, y.Span, n, c, s, NormSpan(weight), NormSpan(bias),
@@ -39,7 +39,8 @@ public static partial class Ops
             training, momentum, eps, mean, invstd);
         return Tape.Record(y, op, [x, weight, bias], g =>
         {
-            var gx = x.RequiresGrad ? Tensor.Empty(x.Shape) : null;
+            // The input gradient may overwrite g itself (channel by channel, after its sums) when nobody else views g.
+            var gx = !x.RequiresGrad ? null : s > 1 && GradPool.IsExclusive(g) ? g : GradPool.Rent(x.Shape);
             var gw = weight is { RequiresGrad: true } ? Tensor.Empty(weight.Shape) : null;
             var gb = bias is { RequiresGrad: true } ? Tensor.Empty(bias.Shape) : null;
             BatchNormKernel.Backward(PoolDense(g), xd.Span, n, c, s, NormSpan(weight), mean, invstd, training,

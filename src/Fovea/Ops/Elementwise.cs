@@ -19,7 +19,7 @@ public static partial class Ops
     {
         if (a.Shape == b.Shape && a.IsContiguous && b.IsContiguous)
         {
-            var o = Tensor.Empty(a.Shape);
+            var o = Tensor.Uninitialized(a.Shape);
             Map.Binary<TOp>(a.Span, b.Span, o.Span);
             return o;
         }
@@ -33,7 +33,7 @@ public static partial class Ops
     internal static Tensor UnaryMap<TOp>(Tensor x) where TOp : struct, IUnaryOp
     {
         var xc = x.IsContiguous ? x : ContiguousCopy(x);
-        var y = Tensor.Empty(x.Shape);
+        var y = Tensor.Uninitialized(x.Shape);
         Map.Unary<TOp>(xc.Span, y.Span);
         return y;
     }

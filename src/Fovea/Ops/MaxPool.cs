@@ -27,6 +27,7 @@ public static partial class Ops
     {
         string op = $"MaxPool{kernel?.Length ?? 0}d";
         var (geo, planes, outDims) = PoolSetup(op, x, kernel!, stride, padding, dilation, ceilMode);
+        if (!wantIndices && Is2x2(geo)) return (MaxPool2x2(op, x, planes, geo, outDims), null);
         var y = Tensor.Empty(outDims);
         var idx = new int[y.Numel];
         MaxPoolKernel.Forward(PoolDense(x), y.Span, idx, planes, geo);
@@ -45,6 +46,26 @@ public static partial class Ops
             return [gx];
         });
         return (y, fi);
+    }
+
+    // 2x2 windows, stride 2, no padding, no dilation, and no partial window (floor mode, or even sizes).
+    static bool Is2x2(PoolGeometry g) =>
+        g.KD == 1 && g.SD == 1 && g.PD == 0 && g.KH == 2 && g.KW == 2 && g.SH == 2 && g.SW == 2 && g.PH == 0 && g.PW == 0
+        && g.DH == 1 && g.DW == 1 && g.InD == 1 && g.OutH == g.InH / 2 && g.OutW == g.InW / 2;
+
+    // No index buffer: the backward finds each window's chosen element again from the saved input and output.
+    static Tensor MaxPool2x2(string op, Tensor x, int planes, PoolGeometry geo, int[] outDims)
+    {
+        var xd = x.IsContiguous ? x.Detach() : ContiguousCopy(x);
+        var y = Tensor.Uninitialized(new Shape(outDims));
+        MaxPool2x2Kernel.Forward(xd.Span, y.Span, planes, geo.InH, geo.InW);
+        var xShape = x.Shape;
+        return Tape.Record(y, op, [x], g =>
+        {
+            var gx = GradPool.Rent(xShape);
+            MaxPool2x2Kernel.Backward(xd.Span, y.Span, PoolDense(g), gx.Span, planes, geo.InH, geo.InW);
+            return [gx];
+        });
     }
 
     /// <summary>1-D max pooling of [N,C,L]; stride defaults to the kernel.</summary>

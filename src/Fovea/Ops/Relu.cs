@@ -8,7 +8,16 @@ public static partial class Ops
     public static Tensor Relu(Tensor x)
     {
         var y = UnaryMap<ReluOp>(x);
-        return Tape.Record(y, "Relu", [x], g => [BinaryMap<ReluGradOp>("ReluBackward", y, g)]);
+        return Tape.Record(y, "Relu", [x], g => [ReluBackward(y, g)]);
+    }
+
+    // g where y > 0, else 0: written over g itself when the engine says nobody else views it, else into a pooled buffer.
+    static Tensor ReluBackward(Tensor y, Tensor g)
+    {
+        if (!g.IsContiguous) return BinaryMap<ReluGradOp>("ReluBackward", y, g);
+        var gx = GradPool.IsExclusive(g) ? g : GradPool.Rent(y.Shape);
+        Map.Binary<ReluGradOp>(y.Span, g.Span, gx.Span);
+        return gx;
     }
 }
 

@@ -77,8 +77,9 @@ public sealed class Trainer
             int batchIndex = _train.Position;
             foreach (var batch in _train)
             {
+                var input = _options.InputTransform is { } transform ? transform(_model, batch) : batch.Input;
                 _optimizer.ZeroGrad();
-                var logits = _model.Call(batch.Input);
+                var logits = _model.Call(input);
                 var loss = _loss.Forward(logits, batch.Target);
                 float lv = loss.Item();
                 if (!float.IsFinite(lv))

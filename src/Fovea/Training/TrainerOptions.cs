@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Fovea.Data;
+using Fovea.NN;
 
 namespace Fovea.Training;
 
@@ -21,4 +23,10 @@ public sealed class TrainerOptions
     public JsonObject? ModelMetadata { get; set; }
     /// <summary>Save the full state every this many batches inside an epoch too (0: only at epoch ends and on cancel).</summary>
     public int SaveEveryBatches { get; set; }
+    /// <summary>
+    /// Replaces each training batch's input before the forward pass (e.g. adversarial training: return an attacked
+    /// copy of <c>batch.Input</c>); receives the model (in training mode) and the batch. Null trains on the batch as it is.
+    /// Gradients the transform leaves on the parameters are cleared before the training step.
+    /// </summary>
+    public Func<Module, Batch, Tensor>? InputTransform { get; set; }
 }

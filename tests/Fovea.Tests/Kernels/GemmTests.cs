@@ -124,6 +124,13 @@ public class GemmTests
                 // Forced splits into 2 and 3 chunks: the same numbers, bit for bit.
                 Assert.Equal(Run(p, kind, 1), Run(p, kind, 1 + t % 2 + 1, minFlops: 0));
             }
+            // The AVX-512 tile shapes (chosen per call from m and n) sum every element in the same order.
+            if (Gemm.IsSupported(Gemm.KernelKind.V512))
+            {
+                var c14 = Run(p, Gemm.KernelKind.V512, 1);
+                Assert.Equal(c14, Run(p, Gemm.KernelKind.V512x6x64, 1));
+                Assert.Equal(c14, Run(p, Gemm.KernelKind.V512x8x48, 1));
+            }
         }
     }
 

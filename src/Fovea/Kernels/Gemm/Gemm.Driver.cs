@@ -9,27 +9,48 @@ namespace Fovea.Kernels;
 public static unsafe partial class Gemm
 {
     /// <summary>A register-tiled micro-kernel: C[0..MR, 0..NR] (row stride ldc) = alpha·Σ_p a[p]ᵀ·b[p] + beta·C, where
-    /// a is a packed MR-tall strip (kc steps of MR values) and b a packed NR-wide strip (kc steps of NR values).
-    /// beta = 0 must not read C.</summary>
+    /// a is a packed MR-tall strip (kc steps of MR values) and b an NR-wide strip whose k steps are ldb floats apart
+    /// (NR when packed, B's row stride when read in place). beta = 0 must not read C.</summary>
     internal interface IGemmKernel
     {
         static abstract int MR { get; }
         static abstract int NR { get; }
         static abstract bool IsSupported { get; }
-        static abstract void Tile(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta);
+        static abstract void Tile(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta);
     }
 
-    internal enum KernelKind { Scalar, V128, V256, V512, V512x6x64, V512x8x48 }
+    /// <summary>A micro-kernel (V512 is the 14×32 shape), or Auto: <see cref="Choose"/> picks one per call.</summary>
+    internal enum KernelKind { Auto, Scalar, V128, V256, V512, V512x6x64, V512x8x48 }
 
-    /// <summary>The micro-kernel every public call uses, chosen once from the hardware.</summary>
-    internal static readonly KernelKind Selected =
+    /// <summary>The kernel family this machine runs, chosen once from the hardware (V512 stands for all three AVX-512 shapes).</summary>
+    internal static readonly KernelKind Hardware =
         Vector512.IsHardwareAccelerated ? KernelKind.V512
         : Vector256.IsHardwareAccelerated ? KernelKind.V256
         : Vector128.IsHardwareAccelerated ? KernelKind.V128
         : KernelKind.Scalar;
 
+    /// <summary>What every public call (and other kernels calling <see cref="Execute"/>) passes: the best kernel of the
+    /// <see cref="Hardware"/> family for each call's shape.</summary>
+    internal const KernelKind Selected = KernelKind.Auto;
+
+    /// <summary>
+    /// The micro-kernel for an m×n product. With AVX-512 the three tile shapes run at about the same speed on large
+    /// squares, but edge tiles (computed in full, then merged) cost up to one tile row or column: the shape that pads C
+    /// least wins, ties going to 6×64, then 14×32 (bench/NOTES.md). Every shape sums each element of C in the same
+    /// order, so the choice never changes a result.
+    /// </summary>
+    internal static KernelKind Choose(int m, int n)
+    {
+        if (Hardware != KernelKind.V512) return Hardware;
+        long a6 = Padded(m, n, 6, 64), a14 = Padded(m, n, 14, 32), a8 = Padded(m, n, 8, 48);
+        return a6 <= a14 && a6 <= a8 ? KernelKind.V512x6x64 : a14 <= a8 ? KernelKind.V512 : KernelKind.V512x8x48;
+
+        static long Padded(int m, int n, int mr, int nr) => (long)((m + mr - 1) / mr * mr) * ((n + nr - 1) / nr * nr);
+    }
+
     internal static bool IsSupported(KernelKind kind) => kind switch
     {
+        KernelKind.Auto => true,
         KernelKind.V512 or KernelKind.V512x6x64 or KernelKind.V512x8x48 => Vector512.IsHardwareAccelerated,
         KernelKind.V256 => Vector256.IsHardwareAccelerated,
         KernelKind.V128 => Vector128.IsHardwareAccelerated,
@@ -38,7 +59,11 @@ public static unsafe partial class Gemm
 
     // Block sizes (upper bounds; rounded to whole tiles and balanced per call). Tuned on Zen 5 (48 KB L1d, 1 MB L2):
     // see bench/NOTES.md. Internal and settable for the tuning harness only.
-    internal static int Mc = 336, Kc = 256, Nc = 2048;
+    internal static int Mc = 336, Kc = 384, Nc = 1024;
+
+    /// <summary>Whether a row-major B is read in place (not packed) when the rows of C fit one row block: each B strip
+    /// is then used by one pass only, and packing it would cost a full extra copy of B (see bench/NOTES.md).</summary>
+    internal static bool DirectB = true;
 
     /// <summary>Below this many flops (2mnk) a call stays on the calling thread.</summary>
     internal const double ParallelMinFlops = 8e6;
@@ -60,7 +85,7 @@ public static unsafe partial class Gemm
     /// <summary>The product with an explicit micro-kernel and thread count; <paramref name="minFlops"/> lets tests split small problems.</summary>
     internal static void Execute(in Args p, KernelKind kind, int threads, double minFlops = ParallelMinFlops)
     {
-        switch (kind)
+        switch (kind == KernelKind.Auto ? Choose(p.M, p.N) : kind)
         {
             case KernelKind.V512: Execute<K512x14x32>(p, threads, minFlops); break;
             case KernelKind.V512x6x64: Execute<K512x6x64>(p, threads, minFlops); break;
@@ -73,7 +98,7 @@ public static unsafe partial class Gemm
 
     internal static void ExecuteBatched(in Args p, int strideA, int strideB, int strideC, int batchCount, KernelKind kind, int threads)
     {
-        switch (kind)
+        switch (kind == KernelKind.Auto ? Choose(p.M, p.N) : kind)
         {
             case KernelKind.V512: ExecuteBatched<K512x14x32>(p, strideA, strideB, strideC, batchCount, threads); break;
             case KernelKind.V512x6x64: ExecuteBatched<K512x6x64>(p, strideA, strideB, strideC, batchCount, threads); break;
@@ -150,15 +175,16 @@ public static unsafe partial class Gemm
         float* bufA = PackBuffer(ref packA, mc * kc);
         float* bufB = PackBuffer(ref packB, kc * nc);
         float* tmp = stackalloc float[MR * NR];
-        nint ldc = p.Ldc;
+        nint ldc = p.Ldc, ldb = p.Ldb;
         bool epilogue = p.HasEpilogue;
+        bool directB = DirectB && !p.TransB && i1 - i0 <= mc;
         for (int jc = j0; jc < j1; jc += nc)
         {
             int nb = Math.Min(nc, j1 - jc);
             for (int pc = 0; pc < p.K; pc += kc)
             {
                 int kb = Math.Min(kc, p.K - pc);
-                PackB<K>(p, pc, kb, jc, nb, bufB);
+                if (!directB) PackB<K>(p, pc, kb, jc, nb, bufB);
                 float beta = pc == 0 ? p.Beta : 1f;
                 bool last = pc + kb == p.K;
                 for (int ic = i0; ic < i1; ic += mc)
@@ -169,15 +195,21 @@ public static unsafe partial class Gemm
                     {
                         int nr = Math.Min(NR, nb - jr);
                         float* bp = bufB + (nint)jr * kb;
+                        nint bStep = NR;
+                        if (directB)
+                        {
+                            if (nr == NR) { bp = p.B + pc * ldb + jc + jr; bStep = ldb; }
+                            else { bp = bufB; PackB<K>(p, pc, kb, jc + jr, nr, bufB); } // edge strip: zero-padded copy
+                        }
                         for (int ir = 0; ir < mb; ir += MR)
                         {
                             int mr = Math.Min(MR, mb - ir);
                             float* ap = bufA + (nint)ir * kb;
                             float* cp = p.C + (nint)(ic + ir) * ldc + jc + jr;
-                            if (mr == MR && nr == NR) K.Tile(kb, ap, bp, cp, ldc, p.Alpha, beta);
+                            if (mr == MR && nr == NR) K.Tile(kb, ap, bp, bStep, cp, ldc, p.Alpha, beta);
                             else
                             {
-                                K.Tile(kb, ap, bp, tmp, NR, 1f, 0f);
+                                K.Tile(kb, ap, bp, bStep, tmp, NR, 1f, 0f);
                                 Merge(tmp, NR, cp, ldc, mr, nr, p.Alpha, beta);
                             }
                             if (last && epilogue) Epilogue(p, cp, ic + ir, jc + jr, mr, nr);
@@ -244,12 +276,26 @@ public static unsafe partial class Gemm
     }
 
     /// <summary>dst[q·width + r] = src[r·ld + q] for r &lt; rows, 0 for rows ≤ r &lt; width, q &lt; kb: a strip whose
-    /// lanes are rows of the source read along k. SSE 4×4 transposes where available (rows are covered by groups of 4,
-    /// the last group overlapping the one before when rows is not a multiple of 4), scalar otherwise.</summary>
+    /// lanes are rows of the source read along k. AVX 8×8 and SSE 4×4 transposes where available (rows are covered by
+    /// groups of 8 or 4, the last group overlapping the one before when rows is not a multiple), scalar otherwise.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void PackTransposed(float* src, nint ld, int rows, int kb, float* dst, int width)
     {
         int q = 0;
+        if (Avx.IsSupported && rows >= 8)
+        {
+            for (; q <= kb - 8; q += 8)
+            {
+                float* d = dst + q * width;
+                for (int r0 = 0; r0 < rows; r0 += 8)
+                {
+                    int r = Math.Min(r0, rows - 8);
+                    Transpose8x8(src + r * ld + q, ld, d + r, width);
+                }
+                for (int i = 0; i < 8; i++)
+                    for (int z = rows; z < width; z++) d[i * width + z] = 0;
+            }
+        }
         if (Sse.IsSupported && rows >= 4)
         {
             for (; q <= kb - 4; q += 4)
@@ -284,14 +330,41 @@ public static unsafe partial class Gemm
         }
     }
 
-    /// <summary>C[0..mr, 0..nr] = alpha·t + beta·C for an edge tile computed into scratch t (beta = 0: C not read).</summary>
+    /// <summary>d[i·dstStride + j] = s[j·ld + i] for an 8×8 block (AVX unpack/shuffle/permute transpose).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Transpose8x8(float* s, nint ld, float* d, nint dstStride)
+    {
+        var r0 = Avx.LoadVector256(s); var r1 = Avx.LoadVector256(s + ld);
+        var r2 = Avx.LoadVector256(s + 2 * ld); var r3 = Avx.LoadVector256(s + 3 * ld);
+        var r4 = Avx.LoadVector256(s + 4 * ld); var r5 = Avx.LoadVector256(s + 5 * ld);
+        var r6 = Avx.LoadVector256(s + 6 * ld); var r7 = Avx.LoadVector256(s + 7 * ld);
+        var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7); var t7 = Avx.UnpackHigh(r6, r7);
+        var s0 = Avx.Shuffle(t0, t2, 0x44); var s1 = Avx.Shuffle(t0, t2, 0xEE);
+        var s2 = Avx.Shuffle(t1, t3, 0x44); var s3 = Avx.Shuffle(t1, t3, 0xEE);
+        var s4 = Avx.Shuffle(t4, t6, 0x44); var s5 = Avx.Shuffle(t4, t6, 0xEE);
+        var s6 = Avx.Shuffle(t5, t7, 0x44); var s7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(d, Avx.Permute2x128(s0, s4, 0x20));
+        Avx.Store(d + dstStride, Avx.Permute2x128(s1, s5, 0x20));
+        Avx.Store(d + 2 * dstStride, Avx.Permute2x128(s2, s6, 0x20));
+        Avx.Store(d + 3 * dstStride, Avx.Permute2x128(s3, s7, 0x20));
+        Avx.Store(d + 4 * dstStride, Avx.Permute2x128(s0, s4, 0x31));
+        Avx.Store(d + 5 * dstStride, Avx.Permute2x128(s1, s5, 0x31));
+        Avx.Store(d + 6 * dstStride, Avx.Permute2x128(s2, s6, 0x31));
+        Avx.Store(d + 7 * dstStride, Avx.Permute2x128(s3, s7, 0x31));
+    }
+
+    /// <summary>C[0..mr, 0..nr] = alpha·t + beta·C for an edge tile computed into scratch t (beta = 0: C not read), rounded
+    /// exactly as the micro-kernels' own store, so an element's value does not depend on whether its tile was an edge.</summary>
     static void Merge(float* t, int ldt, float* c, nint ldc, int mr, int nr, float alpha, float beta)
     {
         for (int r = 0; r < mr; r++)
         {
             float* tr = t + r * ldt, cr = c + r * ldc;
             if (beta == 0) for (int j = 0; j < nr; j++) cr[j] = alpha * tr[j];
-            else for (int j = 0; j < nr; j++) cr[j] = alpha * tr[j] + beta * cr[j];
+            else for (int j = 0; j < nr; j++) cr[j] = float.MultiplyAddEstimate(alpha, tr[j], beta * cr[j]); // as the vector store
         }
     }
 

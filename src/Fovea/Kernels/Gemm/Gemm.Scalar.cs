@@ -12,7 +12,7 @@ public static unsafe partial class Gemm
         public static bool IsSupported => true;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Tile(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+        public static void Tile(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
         {
             float* acc = stackalloc float[16];
             for (int i = 0; i < 16; i++) acc[i] = 0;
@@ -24,7 +24,7 @@ public static unsafe partial class Gemm
                     float* row = acc + r * 4;
                     row[0] += ar * b[0]; row[1] += ar * b[1]; row[2] += ar * b[2]; row[3] += ar * b[3];
                 }
-                a += 4; b += 4;
+                a += 4; b += ldb;
             }
             for (int r = 0; r < 4; r++)
             {

@@ -3,8 +3,9 @@ using System.Runtime.Intrinsics;
 
 namespace Fovea.Kernels;
 
-// Generated shape: an MR x NR register tile of accumulators; per k step NR/lanes vector loads of packed B, one
-// broadcast of packed A per row, MR*NR/lanes FMAs. C = alpha*acc + beta*C (beta == 0: C is not read).
+// Micro-kernel shape: an MR x NR register tile of accumulators; per k step NR/lanes vector loads of B (the next k
+// step is ldb floats further: NR for a packed strip, the row stride when B is read in place), one broadcast of packed A
+// per row, MR*NR/lanes FMAs. C = alpha*acc + beta*C (beta == 0: C is not read).
 public static unsafe partial class Gemm
 {
     /// <summary>SSE/NEON: 6x8 tile, 12 xmm accumulators.</summary>
@@ -13,8 +14,9 @@ public static unsafe partial class Gemm
         public static int MR => 6;
         public static int NR => 8;
         public static bool IsSupported => Vector128.IsHardwareAccelerated;
+
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Tile(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+        public static void Tile(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
         {
             var c0_0 = Vector128<float>.Zero; var c0_1 = Vector128<float>.Zero;
             var c1_0 = Vector128<float>.Zero; var c1_1 = Vector128<float>.Zero;
@@ -32,7 +34,7 @@ public static unsafe partial class Gemm
                 { var ar = Vector128.Create(a[3]); c3_0 = Vector128.MultiplyAddEstimate(ar, b0, c3_0); c3_1 = Vector128.MultiplyAddEstimate(ar, b1, c3_1); }
                 { var ar = Vector128.Create(a[4]); c4_0 = Vector128.MultiplyAddEstimate(ar, b0, c4_0); c4_1 = Vector128.MultiplyAddEstimate(ar, b1, c4_1); }
                 { var ar = Vector128.Create(a[5]); c5_0 = Vector128.MultiplyAddEstimate(ar, b0, c5_0); c5_1 = Vector128.MultiplyAddEstimate(ar, b1, c5_1); }
-                a += 6; b += 8;
+                a += 6; b += ldb;
             }
             var va = Vector128.Create(alpha);
             if (beta == 0)

@@ -3,18 +3,20 @@ using System.Runtime.Intrinsics;
 
 namespace Fovea.Kernels;
 
-// Generated shape: an MR x NR register tile of accumulators; per k step NR/lanes vector loads of packed B, one
-// broadcast of packed A per row, MR*NR/lanes FMAs. C = alpha*acc + beta*C (beta == 0: C is not read).
+// Micro-kernel shape: an MR x NR register tile of accumulators; per k step NR/lanes vector loads of B (the next k
+// step is ldb floats further: NR for a packed strip, the row stride when B is read in place), one broadcast of packed A
+// per row, MR*NR/lanes FMAs. C = alpha*acc + beta*C (beta == 0: C is not read).
 public static unsafe partial class Gemm
 {
-    /// <summary>AVX-512: 14x32 tile, 28 zmm accumulators.</summary>
+    /// <summary>AVX-512: 14x32 tile, 28 zmm accumulators (the one selected; see bench/NOTES.md).</summary>
     internal readonly struct K512x14x32 : IGemmKernel
     {
         public static int MR => 14;
         public static int NR => 32;
         public static bool IsSupported => Vector512.IsHardwareAccelerated;
+
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Tile(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+        public static void Tile(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
         {
             var c0_0 = Vector512<float>.Zero; var c0_1 = Vector512<float>.Zero;
             var c1_0 = Vector512<float>.Zero; var c1_1 = Vector512<float>.Zero;
@@ -48,7 +50,7 @@ public static unsafe partial class Gemm
                 { var ar = Vector512.Create(a[11]); c11_0 = Vector512.MultiplyAddEstimate(ar, b0, c11_0); c11_1 = Vector512.MultiplyAddEstimate(ar, b1, c11_1); }
                 { var ar = Vector512.Create(a[12]); c12_0 = Vector512.MultiplyAddEstimate(ar, b0, c12_0); c12_1 = Vector512.MultiplyAddEstimate(ar, b1, c12_1); }
                 { var ar = Vector512.Create(a[13]); c13_0 = Vector512.MultiplyAddEstimate(ar, b0, c13_0); c13_1 = Vector512.MultiplyAddEstimate(ar, b1, c13_1); }
-                a += 14; b += 32;
+                a += 14; b += ldb;
             }
             var va = Vector512.Create(alpha);
             if (beta == 0)
@@ -89,14 +91,15 @@ public static unsafe partial class Gemm
         }
     }
 
-    /// <summary>AVX-512: 6x64 tile, 24 zmm accumulators.</summary>
+    /// <summary>AVX-512: 6x64 tile, 24 zmm accumulators (measured alternative).</summary>
     internal readonly struct K512x6x64 : IGemmKernel
     {
         public static int MR => 6;
         public static int NR => 64;
         public static bool IsSupported => Vector512.IsHardwareAccelerated;
+
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Tile(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+        public static void Tile(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
         {
             var c0_0 = Vector512<float>.Zero; var c0_1 = Vector512<float>.Zero; var c0_2 = Vector512<float>.Zero; var c0_3 = Vector512<float>.Zero;
             var c1_0 = Vector512<float>.Zero; var c1_1 = Vector512<float>.Zero; var c1_2 = Vector512<float>.Zero; var c1_3 = Vector512<float>.Zero;
@@ -116,7 +119,7 @@ public static unsafe partial class Gemm
                 { var ar = Vector512.Create(a[3]); c3_0 = Vector512.MultiplyAddEstimate(ar, b0, c3_0); c3_1 = Vector512.MultiplyAddEstimate(ar, b1, c3_1); c3_2 = Vector512.MultiplyAddEstimate(ar, b2, c3_2); c3_3 = Vector512.MultiplyAddEstimate(ar, b3, c3_3); }
                 { var ar = Vector512.Create(a[4]); c4_0 = Vector512.MultiplyAddEstimate(ar, b0, c4_0); c4_1 = Vector512.MultiplyAddEstimate(ar, b1, c4_1); c4_2 = Vector512.MultiplyAddEstimate(ar, b2, c4_2); c4_3 = Vector512.MultiplyAddEstimate(ar, b3, c4_3); }
                 { var ar = Vector512.Create(a[5]); c5_0 = Vector512.MultiplyAddEstimate(ar, b0, c5_0); c5_1 = Vector512.MultiplyAddEstimate(ar, b1, c5_1); c5_2 = Vector512.MultiplyAddEstimate(ar, b2, c5_2); c5_3 = Vector512.MultiplyAddEstimate(ar, b3, c5_3); }
-                a += 6; b += 64;
+                a += 6; b += ldb;
             }
             var va = Vector512.Create(alpha);
             if (beta == 0)
@@ -141,14 +144,15 @@ public static unsafe partial class Gemm
         }
     }
 
-    /// <summary>AVX-512: 8x48 tile, 24 zmm accumulators.</summary>
+    /// <summary>AVX-512: 8x48 tile, 24 zmm accumulators (measured alternative).</summary>
     internal readonly struct K512x8x48 : IGemmKernel
     {
         public static int MR => 8;
         public static int NR => 48;
         public static bool IsSupported => Vector512.IsHardwareAccelerated;
+
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Tile(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+        public static void Tile(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
         {
             var c0_0 = Vector512<float>.Zero; var c0_1 = Vector512<float>.Zero; var c0_2 = Vector512<float>.Zero;
             var c1_0 = Vector512<float>.Zero; var c1_1 = Vector512<float>.Zero; var c1_2 = Vector512<float>.Zero;
@@ -171,7 +175,7 @@ public static unsafe partial class Gemm
                 { var ar = Vector512.Create(a[5]); c5_0 = Vector512.MultiplyAddEstimate(ar, b0, c5_0); c5_1 = Vector512.MultiplyAddEstimate(ar, b1, c5_1); c5_2 = Vector512.MultiplyAddEstimate(ar, b2, c5_2); }
                 { var ar = Vector512.Create(a[6]); c6_0 = Vector512.MultiplyAddEstimate(ar, b0, c6_0); c6_1 = Vector512.MultiplyAddEstimate(ar, b1, c6_1); c6_2 = Vector512.MultiplyAddEstimate(ar, b2, c6_2); }
                 { var ar = Vector512.Create(a[7]); c7_0 = Vector512.MultiplyAddEstimate(ar, b0, c7_0); c7_1 = Vector512.MultiplyAddEstimate(ar, b1, c7_1); c7_2 = Vector512.MultiplyAddEstimate(ar, b2, c7_2); }
-                a += 8; b += 48;
+                a += 8; b += ldb;
             }
             var va = Vector512.Create(alpha);
             if (beta == 0)

@@ -12,8 +12,10 @@ namespace Fovea.Kernels;
 /// the rows into blocks of at most <c>Mc</c>. For each (column block, k block) a kc×nc panel of op(B) is packed into
 /// NR-wide strips, then for each row block an mc×kc panel of op(A) into MR-tall strips (transposes happen here, no extra
 /// copy), and a register-tiled micro-kernel multiplies one A strip by one B strip into an MR×NR tile of C. The micro-kernel
-/// is chosen once at start-up: <see cref="Vector512"/> (14×32), <see cref="Vector256"/> (6×16), <see cref="Vector128"/>
-/// (6×8) or scalar (4×4). Edge tiles are computed into a scratch tile and merged. Packing buffers are per thread and reused.</para>
+/// family is chosen once at start-up: <see cref="Vector512"/> (6×64, 14×32 or 8×48, whichever pads C least for the call's
+/// m and n), <see cref="Vector256"/> (6×16), <see cref="Vector128"/> (6×8) or scalar (4×4). Edge tiles are computed into a
+/// scratch tile and merged. A row-major B is read in place instead of packed when the rows of C fit one row block (each
+/// strip is then used once). Packing buffers are per thread and reused.</para>
 /// <para>beta = 0 never reads C (it may hold NaN). k = 0 gives C = beta·C (0 when beta = 0) plus the epilogue.</para>
 /// <para>Threads: problems above about 8 MFLOP are cut along the longer of m and n into at most
 /// <see cref="Parallelism.MaxThreads"/> chunks; every element of C is summed in the same order whatever the thread count,

@@ -43,6 +43,6 @@ public static class GemmBench
     {
         fixed (float* pa = a, pb = b, pc = c)
             Gemm.Execute(new Gemm.Args(false, false, m, n, k, 1f, pa, k, pb, n, 0f, pc, n, null, null, GemmActivation.None),
-                Gemm.Selected, threads);
+                Gemm.Choose(m, n), threads);
     }
 }

@@ -44,12 +44,19 @@ public static unsafe class BatchNormKernel
                     float mu, inv;
                     if (training)
                     {
-                        double sum = 0;
-                        for (int b = 0; b < n; b++) sum += NormMath.Sum(new ReadOnlySpan<float>(xp + ((long)b * c + ch) * s, s));
-                        double dm = m > 0 ? sum / m : double.NaN;
+                        // One pass: moments about the channel's first value (near the mean, so no cancellation), per row in
+                        // float lanes, across rows in double.
+                        float pivot = m > 0 ? xp[(long)ch * s] : 0f;
+                        double s1 = 0, s2 = 0;
+                        for (int b = 0; b < n; b++)
+                        {
+                            var (a1, a2) = NormMath.ShiftedMoments(new ReadOnlySpan<float>(xp + ((long)b * c + ch) * s, s), pivot);
+                            s1 += a1; s2 += a2;
+                        }
+                        double dshift = m > 0 ? s1 / m : double.NaN;
+                        double dm = pivot + dshift;
                         mu = (float)dm;
-                        double sq = 0;
-                        for (int b = 0; b < n; b++) sq += NormMath.SumSqDiff(new ReadOnlySpan<float>(xp + ((long)b * c + ch) * s, s), mu);
+                        double sq = Math.Max(s2 - s1 * dshift, 0);
                         double var = sq / m;
                         inv = (float)(1.0 / Math.Sqrt(var + eps));
                         if (haveRunning)
@@ -110,9 +117,8 @@ public static unsafe class BatchNormKernel
                     for (int b = 0; b < n; b++)
                     {
                         long off = ((long)b * c + ch) * s;
-                        var gs = new ReadOnlySpan<float>(gp + off, s);
-                        sg += NormMath.Sum(gs);
-                        sgx += NormMath.DotDiff(gs, new ReadOnlySpan<float>(xp + off, s), mu);
+                        var (a1, a2) = NormMath.SumAndDotDiff(new ReadOnlySpan<float>(gp + off, s), new ReadOnlySpan<float>(xp + off, s), mu);
+                        sg += a1; sgx += a2;
                     }
                     if (gwp != null) gwp[ch] = (float)(sgx * inv);
                     if (gbp != null) gbp[ch] = (float)sg;
@@ -129,11 +135,7 @@ public static unsafe class BatchNormKernel
                     {
                         long off = ((long)b * c + ch) * s;
                         var dst = new Span<float>(gxp + off, s);
-                        if (training)
-                        {
-                            NormMath.Normalize(new ReadOnlySpan<float>(xp + off, s), mu, bx, c0, dst);
-                            TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(gp + off, s), a, dst, dst);
-                        }
+                        if (training) NormMath.GradInput(new ReadOnlySpan<float>(gp + off, s), new ReadOnlySpan<float>(xp + off, s), mu, a, bx, c0, dst);
                         else TensorPrimitives.Multiply(new ReadOnlySpan<float>(gp + off, s), a, dst);
                     }
                 }
