@@ -27,9 +27,20 @@ public static class DepthwiseConv
         {
             nint ix = (nint)px, iw = (nint)pw, ib = bias.Length == 0 ? 0 : (nint)pb, iy = (nint)py;
             int workers = ConvKernel.Workers(g.Macs, planes);
-            if (workers == 1) ForwardPlanes(ix, iw, ib, iy, geo, 0, planes);
-            else Parallel.For(0, workers, t =>
-                ForwardPlanes(ix, iw, ib, iy, geo, ConvKernel.Split(planes, workers, t), ConvKernel.Split(planes, workers, t + 1)));
+            Parallelism.For(workers, new Job(0, geo, ix, iw, ib, iy, planes, workers));
+        }
+    }
+
+    // One chunk of a parallel pass: kind 0 forward (a, b, c, d = x, w, bias, y), 1 input gradient (dy, w, -, dx),
+    // 2 weight gradient (dy, x, -, dw); items (planes or channels) split evenly over the chunks.
+    readonly struct Job(int kind, ConvGeometry g, nint a, nint b, nint c, nint d, int items, int chunks) : Parallelism.IChunk
+    {
+        public void Run(int t)
+        {
+            int i0 = ConvKernel.Split(items, chunks, t), i1 = ConvKernel.Split(items, chunks, t + 1);
+            if (kind == 0) ForwardPlanes(a, b, c, d, g, i0, i1);
+            else if (kind == 1) BackwardInputPlanes(a, b, d, g, i0, i1);
+            else BackwardWeightChannels(a, b, d, g, i0, i1);
         }
     }
 
@@ -65,9 +76,7 @@ public static class DepthwiseConv
         {
             nint idy = (nint)pdy, iw = (nint)pw, idx = (nint)pdx;
             int workers = ConvKernel.Workers(g.Macs, planes);
-            if (workers == 1) BackwardInputPlanes(idy, iw, idx, geo, 0, planes);
-            else Parallel.For(0, workers, t =>
-                BackwardInputPlanes(idy, iw, idx, geo, ConvKernel.Split(planes, workers, t), ConvKernel.Split(planes, workers, t + 1)));
+            Parallelism.For(workers, new Job(1, geo, idy, iw, 0, idx, planes, workers));
         }
     }
 
@@ -154,9 +163,7 @@ public static class DepthwiseConv
         {
             nint idy = (nint)pdy, ix = (nint)px, idw = (nint)pdw;
             int workers = ConvKernel.Workers(g.Macs, channels);
-            if (workers == 1) BackwardWeightChannels(idy, ix, idw, geo, 0, channels);
-            else Parallel.For(0, workers, t =>
-                BackwardWeightChannels(idy, ix, idw, geo, ConvKernel.Split(channels, workers, t), ConvKernel.Split(channels, workers, t + 1)));
+            Parallelism.For(workers, new Job(2, geo, idy, ix, 0, idw, channels, workers));
         }
     }
 
