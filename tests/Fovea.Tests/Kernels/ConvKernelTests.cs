@@ -52,6 +52,7 @@ public class ConvKernelTests
     [InlineData(2, 24, 24, 17, 3, 1, 2, 2, 3)]     // grouped, dilated
     [InlineData(2, 32, 16, 30, 3, 1, 1, 1, 1)]     // output positions tiled in two blocks per sample
     [InlineData(1, 8, 64, 30, 3, 1, 1, 1, 1)]      // >= 32 channels per group: transposed product, tiled
+    [InlineData(1, 4, 40, 70, 3, 1, 1, 1, 1)]      // batch 1: position blocks of one sample on different threads
     [InlineData(3, 8, 40, 13, 3, 2, 1, 1, 1)]      // transposed product, several samples per block
     [InlineData(2, 12, 96, 9, 3, 1, 1, 1, 3)]      // transposed product per group
     [InlineData(2, 8, 8, 45, 5, 1, 3, 2, 2)]       // tiled, grouped, dilated, odd width
