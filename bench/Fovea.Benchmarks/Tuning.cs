@@ -47,6 +47,28 @@ static unsafe class Tuning
                     Console.WriteLine($"{name,-28} t={t}: B always packed {packed,6:F1}, B read in place when possible {direct,6:F1} GFLOP/s");
                 }
         }
+        else if (what == "small")
+        {
+            // Where splitting starts to pay: 1 thread vs 2 threads forced, small squares (Gemm.ParallelMinFlops).
+            foreach (int sz in new[] { 48, 64, 96, 128, 160, 200, 256 })
+                Console.WriteLine($"n={sz,4} ({2.0 * sz * sz * sz / 1e6,5:F1} MFLOP): 1 thread {Time(Gemm.Selected, sz, sz, sz, 1),6:F1}, " +
+                    $"2 threads forced {Time(Gemm.Selected, sz, sz, sz, 2, minFlops: 0),6:F1} GFLOP/s");
+        }
+        else if (what == "par")
+        {
+            // The cost of one 2-way Parallelism.For with (almost) empty chunks: the floor of a multi-threaded call.
+            for (int round = 0; round < 3; round++)
+            {
+                const int reps = 2000;
+                long t0 = Stopwatch.GetTimestamp();
+                for (int r = 0; r < reps; r++) Parallelism.For(2, new Spin(2000));
+                double us = Stopwatch.GetElapsedTime(t0).TotalMicroseconds / reps;
+                long t1 = Stopwatch.GetTimestamp();
+                for (int r = 0; r < reps; r++) { new Spin(2000).Run(0); new Spin(2000).Run(1); }
+                double seq = Stopwatch.GetElapsedTime(t1).TotalMicroseconds / reps;
+                Console.WriteLine($"Parallelism.For(2): {us:F1} us per call; the same two chunks in sequence: {seq:F1} us");
+            }
+        }
         else if (what == "tile")
         {
             // The micro-kernel alone on L1-resident panels: its ceiling.
@@ -71,7 +93,8 @@ static unsafe class Tuning
         }
     }
 
-    static double Time(Gemm.KernelKind kind, int m, int n, int k, int threads, bool ta = false, bool tb = false)
+    static double Time(Gemm.KernelKind kind, int m, int n, int k, int threads, bool ta = false, bool tb = false,
+        double minFlops = Gemm.ParallelMinFlops)
     {
         var a = new float[m * k]; var b = new float[k * n]; var c = new float[m * n];
         var rng = new Random(1);
@@ -82,11 +105,11 @@ static unsafe class Tuning
         {
             var args = new Gemm.Args(ta, tb, m, n, k, 1f, pa, ta ? m : k, pb, tb ? k : n, 0f, pc, n, null, null, GemmActivation.None);
             var sw = Stopwatch.StartNew();
-            for (int w = 0; w < 3 || sw.Elapsed.TotalSeconds < 0.1; w++) Gemm.Execute(args, kind, threads);
-            for (int r = 0; r < 9; r++)
+            for (int w = 0; w < 3 || sw.Elapsed.TotalSeconds < 0.1; w++) Gemm.Execute(args, kind, threads, minFlops);
+            for (int r = 0; r < (m * n * (long)k < 10_000_000 ? 101 : 9); r++)
             {
                 long t0 = Stopwatch.GetTimestamp();
-                Gemm.Execute(args, kind, threads);
+                Gemm.Execute(args, kind, threads, minFlops);
                 times.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
             }
         }
@@ -120,5 +143,15 @@ static unsafe class Tuning
             best = Math.Max(best, 2.0 * mr * nr * kc * reps / s / 1e9);
         }
         return best;
+    }
+
+    readonly struct Spin(int n) : Parallelism.IChunk
+    {
+        public void Run(int index)
+        {
+            double x = index;
+            for (int i = 0; i < n; i++) x = x * 0.999 + 1;
+            if (x == 42) Console.Write("");
+        }
     }
 }

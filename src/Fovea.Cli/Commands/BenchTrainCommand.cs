@@ -39,11 +39,11 @@ public sealed class BenchTrainCommand : Command<BenchTrainCommand.Settings>
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
         s.ApplyThreads();
+        if (s.TrainSubset < 0) throw new UsageException($"--train-subset must be positive, got {s.TrainSubset}.");
+        if (s.Batch1Reps <= 0) throw new UsageException($"--batch1-reps must be positive, got {s.Batch1Reps}.");
         string? dir = s.Data ?? (Directory.Exists(FashionMnist.DefaultFolder) ? FashionMnist.DefaultFolder : null);
         Dataset train = dir is null ? FashionMnist.LoadEmbedded(true) : FashionMnist.Load(dir, true);
         Dataset test = dir is null ? FashionMnist.LoadEmbedded(false) : FashionMnist.Load(dir, false);
-        if (s.TrainSubset < 0) throw new UsageException($"--train-subset must be positive, got {s.TrainSubset}.");
-        if (s.Batch1Reps <= 0) throw new UsageException($"--batch1-reps must be positive, got {s.Batch1Reps}.");
         if (s.TrainSubset > 0 && s.TrainSubset < train.Count) train = train.Select(Shuffled(train.Count, s.Seed + 1)[..s.TrainSubset]);
         Generator.ManualSeed(s.Seed);
         var model = ModelZoo.Create(s.Model, 1, 10, 28, new Generator(s.Seed));

@@ -91,7 +91,7 @@ public class GemmTests
     }
 
     [Fact]
-    public void AllSmallShapesMatchReferenceOnEveryKernel()
+    public void AllSmallShapesMatchReference()
     {
         var g = new Generator(11);
         (float alpha, float beta)[] scalings = [(1, 0), (-0.5f, 1), (2, 0.25f), (1, -1)];
@@ -103,7 +103,11 @@ public class GemmTests
                 var (alpha, beta) = scalings[(m * 7 + n) % scalings.Length];
                 var p = Make(g, (combo & 1) != 0, (combo & 2) != 0, m, n, k, alpha, beta);
                 var expected = Expected(p);
-                foreach (var kind in Kinds) AssertClose(expected, Run(p, kind, 1), p, kind.ToString());
+                // Two kernels per (m, n), taking turns, so each kernel meets about 2/7 of all pairs (every edge
+                // residue of its tile many times) and the class stays fast; the public entry point meets them all.
+                int turn = m * 67 + n;
+                foreach (var kind in new[] { Kinds[turn % Kinds.Length], Kinds[(turn + 3) % Kinds.Length] })
+                    AssertClose(expected, Run(p, kind, 1), p, kind.ToString());
                 AssertClose(expected, RunPublic(p), p, "public");
             }
     }

@@ -65,8 +65,9 @@ public static unsafe partial class Gemm
     /// is then used by one pass only, and packing it would cost a full extra copy of B (see bench/NOTES.md).</summary>
     internal static bool DirectB = true;
 
-    /// <summary>Below this many flops (2mnk) a call stays on the calling thread.</summary>
-    internal const double ParallelMinFlops = 8e6;
+    /// <summary>Below this many flops (2mnk, about a 100³ product) a call stays on the calling thread (<c>tune small</c>: a
+    /// forced 2-way split already gains at 48³ when the worker is awake; when it sleeps the caller simply runs both chunks).</summary>
+    internal const double ParallelMinFlops = 2e6;
 
     internal readonly struct Args(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb,
         float beta, float* c, int ldc, float* biasRow, float* biasCol, GemmActivation act)

@@ -17,7 +17,7 @@ namespace Fovea.Kernels;
 /// scratch tile and merged. A row-major B is read in place instead of packed when the rows of C fit one row block (each
 /// strip is then used once). Packing buffers are per thread and reused.</para>
 /// <para>beta = 0 never reads C (it may hold NaN). k = 0 gives C = beta·C (0 when beta = 0) plus the epilogue.</para>
-/// <para>Threads: problems above about 8 MFLOP are cut along the longer of m and n into at most
+/// <para>Threads: problems above about 2 MFLOP are cut along the longer of m and n into at most
 /// <see cref="Parallelism.MaxThreads"/> chunks; every element of C is summed in the same order whatever the thread count,
 /// so results are bit-identical for any thread count.</para>
 /// </remarks>
