@@ -14,7 +14,7 @@ fovea() { dotnet src/Fovea.Cli/bin/Release/net10.0/Fovea.Cli.dll "$@"; }
 
 echo "== ONNX backend node tests (/usr/share/libonnx-testdata/data/node)"
 fovea onnx test /usr/share/libonnx-testdata/data/node --exclusions tools/onnx/exclusions.txt --json > /tmp/fovea-onnx-node.json
-python3 -c "import json; d=json.load(open('/tmp/fovea-onnx-node.json')); print({k: d[k] for k in ('passed','failed','unsupported','excluded')})"
+/usr/bin/python3 -c "import json; d=json.load(open('/tmp/fovea-onnx-node.json')); print({k: d[k] for k in ('passed','failed','unsupported','excluded')})"
 
 echo "== torchvision models vs PyTorch (relative error <= 1e-4)"
 out=$(mktemp -d)
