@@ -72,6 +72,9 @@ public static class TrainStepProfile
         Autograd.BackwardProbe = null;
         Console.WriteLine($"{name}: {steps} steps of batch {batch}; CPU {totalCpu / 1000.0 / steps:F2} ms/step, wall {wall.Elapsed.TotalMilliseconds / steps:F2} ms/step, "
             + $"{totalBytes / steps / 1024.0:F0} KiB/step, gen0 GCs {GC.CollectionCount(0) - gen0}, gen2 {GC.CollectionCount(2) - gen2}, GC pause {(GC.GetTotalPauseDuration() - pause0).TotalMilliseconds / steps:F2} ms/step, load {File.ReadAllText("/proc/loadavg").Trim()}");
+        var info = GC.GetGCMemoryInfo();
+        Console.WriteLine($"managed heap {GC.GetTotalMemory(false) / 1048576.0:F0} MB, committed {info.TotalCommittedBytes / 1048576.0:F0} MB, "
+            + $"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MB, pooled gradient buffers {GradPool.PooledBytes / 1048576.0:F0} MB");
         Console.WriteLine($"{"part",-28} {"CPU ms/step",12} {"%",6} {"KiB/step",10}");
         foreach (var k in order)
         {

@@ -29,11 +29,16 @@ static class DataSources
                 bool c100 = kind == "cifar100";
                 return new DataSource(kind, Cifar.Load(dataDir, train: true, c100), Cifar.Load(dataDir, train: false, c100),
                     [0.4914f, 0.4822f, 0.4465f], [0.2470f, 0.2435f, 0.2616f], $"{kind.ToUpperInvariant()} from {dataDir}");
+            case "digits":
+            {
+                var all = UciDigits.Load(dataDir);
+                return new DataSource("uci-digits", all, all, [0.2860f], [0.3530f], $"UCI digits from {dataDir ?? UciDigits.DefaultPath}");
+            }
             case "folder":
                 RequireDir(dataDir ?? throw new UsageException("--dataset folder needs --data DIR (DIR/train/CLASS/*.png and DIR/test/CLASS/*.png, or DIR/CLASS/*.png)."));
                 return Folder(dataDir);
             default:
-                throw new UsageException($"Unknown dataset '{dataset}'. Known: fashion-mnist, mnist, cifar10, cifar100, folder.");
+                throw new UsageException($"Unknown dataset '{dataset}'. Known: fashion-mnist, mnist, cifar10, cifar100, digits, folder.");
         }
     }
 

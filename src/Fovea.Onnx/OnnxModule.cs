@@ -141,7 +141,7 @@ public sealed class OnnxModule : Module
         if (v < 0)
         {
             if (m.OpsetImport.Count == 0 && m.IrVersion < 3 && m.IrVersion > 0) v = 1;
-            else if (m.OpsetImport.Count > 0) throw new OnnxUnsupportedException($"{name}: only operator sets of other domains ({string.Join(", ", m.OpsetImport.Select(o => o.Domain))}) are imported.");
+            else if (m.OpsetImport.Count > 0) throw new OnnxUnsupportedException($"{name}: the model imports only operator sets of other domains ({string.Join(", ", m.OpsetImport.Select(o => o.Domain))}).");
             else throw new FoveaFormatException($"{name}: no opset for the default ONNX domain.");
         }
         if (v < OnnxModel.MinOpset || v > OnnxModel.MaxOpset)
@@ -296,6 +296,9 @@ public sealed class OnnxModule : Module
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var env = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var k in inputs.Keys)
+            if (!Inputs.Any(i => i.Name == k))
+                throw new ArgumentException($"OnnxModule.Run: the model has no input '{k}' (it takes {string.Join(", ", Inputs.Select(v => v.ToString()))}).");
         foreach (var i in Inputs)
         {
             if (!inputs.TryGetValue(i.Name, out var t))
@@ -304,8 +307,6 @@ public sealed class OnnxModule : Module
                 throw new ShapeMismatchException($"OnnxModule.Run: input '{i.Name}' expects [{string.Join(",", i.Dims)}], got {t.Shape}.");
             env[i.Name] = t;
         }
-        foreach (var k in inputs.Keys)
-            if (!Inputs.Any(i => i.Name == k)) throw new ArgumentException($"OnnxModule.Run: the model has no input '{k}'.");
         var outputs = new HashSet<string>(Outputs.Select(o => o.Name), StringComparer.Ordinal);
         var ctx = new OnnxContext { Training = IsTraining };
         for (int idx = 0; idx < _nodes.Count; idx++)
@@ -387,6 +388,31 @@ public sealed class OnnxModule : Module
         if (owner is OnnxScope s) t = buffer ? s.AddBuffer(local, t) : s.AddParameter(local, t);
         else t = buffer ? RegisterBuffer(local, t) : RegisterParameter(local, t);
         _placed[onnxName] = t;
+    }
+
+    /// <summary>
+    /// The model as ONNX again, with the current values of its parameters and buffers (after fine-tuning or
+    /// <see cref="ReplaceHead"/>) written into the initializers; the graph, opset and metadata are kept.
+    /// </summary>
+    public ModelProto ToProto()
+    {
+        var m = Proto.Clone();
+        var g = m.Graph;
+        for (int i = 0; i < g.Initializer.Count; i++)
+        {
+            var name = g.Initializer[i].Name;
+            if (_placed.TryGetValue(name, out var t)) g.Initializer[i] = OnnxTensors.FromTensor(t.Detach(), name);
+        }
+        foreach (var v in g.Output)
+        {
+            var info = Outputs.FirstOrDefault(o => o.Name == v.Name);
+            var dims = v.Type?.TensorType?.Shape?.Dim;
+            if (info is null || dims is null || dims.Count != info.Dims.Length) continue;
+            for (int d = 0; d < dims.Count; d++)
+                if (dims[d].ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue && long.TryParse(info.Dims[d], out var val))
+                    dims[d].DimValue = val;
+        }
+        return m;
     }
 
     /// <summary>The tensor behind an initializer name (parameter, buffer or constant), or null.</summary>

@@ -12,7 +12,7 @@ public class OnnxModuleTests
     {
         var m = OnnxModel.Load(Bytes(SmallCnn()));
         var names = m.NamedParameters().Select(p => p.Name).ToArray();
-        Assert.Equal(["features.0.weight", "features.0.bias", "features.1.weight", "features.1.bias", "fc.weight", "fc.bias"], names.Order().ToArray().OrderBy(n => Array.IndexOf(names, n)).ToArray());
+        Assert.Equal(["features.0.weight", "features.0.bias", "features.1.weight", "features.1.bias", "fc.weight", "fc.bias"], names);
         var buffers = m.NamedBuffers().Select(b => b.Name).ToHashSet();
         Assert.Contains("features.1.running_mean", buffers);
         Assert.Contains("features.1.running_var", buffers);
@@ -180,5 +180,58 @@ public class OnnxModuleTests
         Assert.Equal(1, OnnxOperators.Find("Softmax", 12)!.Since);
         Assert.Null(OnnxOperators.Find("HardSwish", 13));
         Assert.Null(OnnxOperators.Find("NoSuchOp", 17));
+    }
+
+    [Fact]
+    public void GradientsFlowThroughTimeInAnImportedLstm()
+    {
+        var g = new GraphProto();
+        g.Input.Add(Value("x", 4, -1, 3));
+        g.Output.Add(Value("y", 4, 1, -1, 5));
+        g.Initializer.Add(Floats("W", Seq(1 * 20 * 3), 1, 20, 3));
+        g.Initializer.Add(Floats("R", Seq(1 * 20 * 5), 1, 20, 5));
+        g.Initializer.Add(Floats("B", Seq(40, 0.01f), 1, 40));
+        g.Node.Add(Node("LSTM", ["x", "W", "R", "B"], ["y"], "lstm", Int("hidden_size", 5)));
+        var m = OnnxModel.Load(Bytes(Model(g)));
+        Assert.Equal(["W", "R", "B"], m.NamedParameters().Select(p => p.Name).ToArray());
+        var x = Tensor.Randn(new Generator(21), 4, 2, 3);
+        var y = m.Forward(x);
+        Assert.Equal(new Shape(4, 1, 2, 5), y.Shape);
+        // the last step's output depends on the first input step
+        var xg = x.Clone().RequiresGrad_();
+        Ops.Sum(Ops.Narrow(m.Forward(xg), 0, 3, 1)).Backward();
+        Assert.Contains(Ops.Narrow(xg.Grad!, 0, 0, 1).Contiguous().ToArray(), v => v != 0);
+        Assert.NotNull(m.NamedParameters().First(p => p.Name == "R").Parameter.Grad);
+    }
+
+    [Fact]
+    public void GridSampleGradientReachesImageAndGrid()
+    {
+        var g = new GraphProto();
+        g.Input.Add(Value("x", 1, 2, 4, 5));
+        g.Input.Add(Value("grid", 1, 3, 3, 2));
+        g.Output.Add(Value("y", 1, 2, 3, 3));
+        g.Node.Add(Node("GridSample", ["x", "grid"], ["y"], "gs"));
+        var m = OnnxModel.Load(Bytes(Model(g, opset: 16)));
+        var x = Tensor.Randn(new Generator(31), 1, 2, 4, 5).RequiresGrad_();
+        // grid points away from pixel boundaries, so the finite differences do not cross a floor()
+        var grid = Tensor.FromArray([-0.71f, -0.33f, 0.12f, -0.52f, 0.58f, -0.14f, -0.37f, 0.21f, 0.09f, 0.06f, 0.46f, 0.31f,
+            -0.6f, 0.63f, 0.03f, 0.41f, 0.52f, 0.72f], 1, 3, 3, 2).RequiresGrad_();
+        var r = GradCheck.Check(t => m.Run(new Dictionary<string, Tensor> { ["x"] = t[0], ["grid"] = t[1] })["y"], [x, grid], eps: 1e-3f, atol: 2e-2f, rtol: 2e-2f);
+        Assert.True(r.Ok, r.Message);
+    }
+
+    [Fact]
+    public void FineTunedImportExportsWithItsNewWeights()
+    {
+        var m = OnnxModel.Load(Bytes(SmallCnn()));
+        m.ReplaceHead(3, new Generator(41));
+        var x = Tensor.Randn(new Generator(42), 2, 3, 6, 6);
+        var opt = new Fovea.Optim.SGD(m.Parameters(), lr: 0.1f);
+        m.Forward(x).Sum().Backward();
+        opt.Step();
+        var back = OnnxModel.Load(OnnxExport.ToBytes(m, x));
+        Assert.Equal(["N", "3"], back.Outputs[0].Dims);
+        using (Autograd.NoGrad()) Assert.Equal(m.Forward(x).ToArray(), back.Forward(x).ToArray());
     }
 }

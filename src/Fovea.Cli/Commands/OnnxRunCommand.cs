@@ -69,7 +69,7 @@ public sealed class OnnxRunCommand : Command<OnnxRunCommand.Settings>
         {
             var a = v.Contiguous().ToArray();
             string head = string.Join(", ", a.Take(6).Select(x => x.ToString("G5")));
-            AnsiConsole.MarkupLine($"{Markup.Escape(k)} {v.Shape}: [[{Markup.Escape(head)}{(a.Length > 6 ? ", …" : "")}]]{(written[k] is { } p ? " → " + Markup.Escape(p.GetValue<string>()) : "")}");
+            AnsiConsole.MarkupLine($"{Markup.Escape(k)} {Markup.Escape(v.Shape.ToString())}: [[{Markup.Escape(head)}{(a.Length > 6 ? ", …" : "")}]]{(written[k] is { } p ? " → " + Markup.Escape(p.GetValue<string>()) : "")}");
         }
         AnsiConsole.MarkupLine($"[grey]{sw.Elapsed.TotalMilliseconds:F1} ms[/]");
         return 0;

@@ -57,6 +57,16 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         public bool Resume { get; set; }
         [CommandOption("--limit <N>")][Description("Use only the first N training images (quick checks).")]
         public int? Limit { get; set; }
+        [CommandOption("--per-class <N>")][Description("Few-shot: train on N labelled images per class (seeded); the rest of the training set becomes the test set when the data set has no test split (digits).")]
+        public int? PerClass { get; set; }
+        [CommandOption("--image-size <S>")][Description("Resize the images to S x S (default: as stored; a checkpoint given with --init sets it).")]
+        public int? ImageSize { get; set; }
+        [CommandOption("--init <CKPT>")][Description("Start from a checkpoint written by `fovea train` (transfer learning): its architecture, weights and normalisation.")]
+        public string? Init { get; set; }
+        [CommandOption("--freeze <PATTERN>")][Description("Freeze parameters whose names match a glob (e.g. '0.*' or 'stages.*'), after --init.")]
+        public string? Freeze { get; set; }
+        [CommandOption("--head <N>")][Description("Replace the last Linear layer by a fresh one with N outputs (with --init).")]
+        public int? Head { get; set; }
         [CommandOption("--adversarial <KIND>")][Description("Adversarial training: pgd (Madry et al., L∞ PGD from a random start) or fgsm (Wong et al. fast FGSM with random start). Default: none.")]
         public string? Adversarial { get; set; }
         [CommandOption("--eps <X>")][Description("Adversarial training: L∞ budget in pixel units [0,1] (default 0.1).")]
@@ -78,6 +88,10 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
             if (Steps < 1) return ValidationResult.Error($"--steps must be at least 1, got {Steps}.");
             if (Alpha is not null && !(Alpha > 0)) return ValidationResult.Error($"--alpha must be positive, got {Alpha}.");
             if (!ModelZoo.Descriptions.ContainsKey(Model)) return ValidationResult.Error($"Unknown model '{Model}'. Known: {string.Join(", ", ModelZoo.Names)}.");
+            if (Head is not null && Init is null) return ValidationResult.Error("--head needs --init (it replaces the head of a pretrained model).");
+            if (Head is < 2) return ValidationResult.Error($"--head must be at least 2, got {Head}.");
+            if (PerClass is < 1) return ValidationResult.Error($"--per-class must be positive, got {PerClass}.");
+            if (ImageSize is < 4) return ValidationResult.Error($"--image-size must be at least 4, got {ImageSize}.");
             return ValidationResult.Success();
         }
     }
@@ -93,21 +107,41 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
             if (lim <= 0) throw new UsageException($"--limit must be positive, got {lim}.");
             trainSet = trainSet.Select([.. Enumerable.Range(0, Math.Min(lim, trainSet.Count))]);
         }
+        if (s.PerClass is int perClass)
+        {
+            var (few, rest) = UciDigits.FewShotSplit(trainSet, perClass, s.Seed);
+            trainSet = few;
+            if (ReferenceEquals(src.Train, src.Test)) testSet = rest;     // one pool (digits): the rest is the test set
+        }
+        else if (ReferenceEquals(src.Train, src.Test))
+            throw new UsageException($"--dataset {s.Dataset} has no separate test set: pass --per-class N (few-shot split) or --val-split.");
         Dataset? valSet = null;
         if (s.ValSplit > 0) (trainSet, valSet) = trainSet.Split(s.ValSplit, s.Seed, stratify: true);
 
         var shape = trainSet.SampleShape;
-        int channels = shape.Rank == 3 ? shape[0] : 1, size = shape[^1];
+        int channels = shape.Rank == 3 ? shape[0] : 1, stored = shape[^1];
         var classNames = src.Train.ClassNames.Count > 0 ? src.Train.ClassNames.ToArray() : [.. Enumerable.Range(0, src.Train.NumClasses).Select(i => i.ToString())];
-        var spec = new ModelSpec(s.Model, channels, size, classNames, src.Mean, src.Std);
-
-        var evalTransforms = new Transform[] { new Normalize(src.Mean, src.Std) };
+        Module model;
+        ModelSpec spec;
+        string initNote = "";
+        if (s.Init is not null)
+            (model, spec, initNote) = Pretrained(s, classNames, channels);
+        else
+        {
+            spec = new ModelSpec(s.Model, channels, s.ImageSize ?? stored, classNames, src.Mean, src.Std);
+            model = spec.Build(new Generator(s.Seed));
+        }
+        int size = spec.ImageSize;
+        var prep = new List<Transform>();
+        if (channels != spec.InChannels) prep.Add(spec.InChannels == 1 ? new ToGrey() : new ToRgb());
+        if (stored != size || shape[^2] != size) prep.Add(new Resize(size));
+        var evalTransforms = prep.Append(new Normalize(spec.Mean, spec.Std)).ToArray();
         var trainLoader = new DataLoader(trainSet, s.BatchSize, shuffle: true, generator: new Generator(s.Seed + 1), dropLast: false,
-            transforms: TrainTransforms(s.Augment, src, size));
+            transforms: prep.Concat(TrainTransforms(s.Augment, spec, size)));
         var monitorLoader = new DataLoader(valSet ?? testSet, 256, transforms: evalTransforms);
 
         Generator.ManualSeed(s.Seed + 2);       // dropout masks
-        var model = spec.Build(new Generator(s.Seed));
+        if (s.Freeze is not null) model.Freeze(s.Freeze);
         var optimizer = MakeOptimizer(s, model);
         var (scheduler, perBatch) = MakeScheduler(s, optimizer, trainLoader.BatchesPerEpoch);
         string outDir = s.Out ?? Path.Combine("runs", s.Model);
@@ -137,8 +171,9 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
                 $"{(valSet is null ? "" : $"{valSet.Count:N0} validation, ")}{testSet.Count:N0} test, {s.Epochs} epochs, batch {s.BatchSize}, " +
                 $"{s.Optimizer} lr {optimizer.LearningRate:G3}, {s.Schedule} schedule, {Kernels.Parallelism.MaxThreads} threads" +
                 (s.Adversarial is null ? "" : $", adversarial {s.Adversarial} eps {s.Eps:G3}" + (s.Adversarial == "pgd" ? $" steps {s.Steps}" : "")));
-            long parameters = model.Parameters().Sum(p => (long)p.Numel);
-            AnsiConsole.MarkupLine($"  {parameters:N0} parameters; run folder [blue]{Markup.Escape(outDir)}[/]" + (s.Resume ? $"; resuming after epoch {trainer.EpochsDone}" : ""));
+            long parameters = model.Parameters().Sum(p => (long)p.Numel), trainable = model.Parameters().Where(p => p.RequiresGrad).Sum(p => (long)p.Numel);
+            if (initNote.Length > 0) AnsiConsole.MarkupLine($"  {Markup.Escape(initNote)}");
+            AnsiConsole.MarkupLine($"  {parameters:N0} parameters ({trainable:N0} trainable); run folder [blue]{Markup.Escape(outDir)}[/]" + (s.Resume ? $"; resuming after epoch {trainer.EpochsDone}" : ""));
         }
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -166,6 +201,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
 
         // The reported test accuracy is the final model's: no selection on the test set.
         var test = Evaluator.Evaluate(model, new DataLoader(testSet, 256, transforms: evalTransforms), numClasses: spec.NumClasses);
+        if (s.Init is not null) model.Unfreeze();      // the saved model is a whole model again
         string modelPath = Path.Combine(outDir, "model.ckpt");
         IO.Checkpoint.Save(modelPath, model.StateDict().Select(kv => new KeyValuePair<string, Tensor>("model." + kv.Key, kv.Value)),
             new JsonObject { ["kind"] = "fovea-model", ["model"] = spec.ToJson(), ["test_accuracy"] = test.Accuracy });
@@ -224,7 +260,26 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         return result!;
     }
 
-    static IEnumerable<Transform> TrainTransforms(string? augment, DataSource src, int size)
+    /// <summary>Transfer learning: the checkpoint's architecture and weights, a fresh head when asked, its normalisation.</summary>
+    static (Module Model, ModelSpec Spec, string Note) Pretrained(Settings s, string[] classNames, int channels)
+    {
+        var (pre, preSpec) = ModelSpec.LoadCheckpoint(s.Init!);
+        pre.Train();
+        if (s.Head is null && preSpec.NumClasses != classNames.Length)
+            throw new UsageException($"--init {s.Init} predicts {preSpec.NumClasses} classes but the data has {classNames.Length}: pass --head {classNames.Length}.");
+        if (s.Head is int h && h != classNames.Length)
+            throw new UsageException($"--head {h} does not match the data's {classNames.Length} classes.");
+        var spec = new ModelSpec(preSpec.Name, preSpec.InChannels, s.ImageSize ?? preSpec.ImageSize, classNames, preSpec.Mean, preSpec.Std);
+        if (s.Head is null) return (pre, spec, $"initialised from {s.Init} ({preSpec.Name})");
+        // A fresh model of the same architecture with the new class count; every weight but the last Linear's copied.
+        var model = spec.Build(new Generator(s.Seed));
+        var head = model.NamedModules().Last(m => m.Module is Linear).Name;
+        var state = pre.StateDict().Where(kv => !kv.Key.StartsWith(head + ".", StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value);
+        model.LoadStateDict(state, strict: false);
+        return (model, spec, $"initialised from {s.Init} ({preSpec.Name}); new head '{head}' with {classNames.Length} outputs");
+    }
+
+    static IEnumerable<Transform> TrainTransforms(string? augment, ModelSpec spec, int size)
     {
         var list = new List<Transform>();
         var names = (augment ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -234,7 +289,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         if (names.Contains("crop")) list.Add(new RandomCrop(size, padding: Math.Max(2, size / 8)));
         if (names.Contains("flip")) list.Add(new RandomHorizontalFlip());
         if (names.Contains("affine")) list.Add(new RandomAffine(10, 0.1f, 0.1f, 0.9f, 1.1f));
-        list.Add(new Normalize(src.Mean, src.Std));
+        list.Add(new Normalize(spec.Mean, spec.Std));
         if (names.Contains("erasing")) list.Add(new RandomErasing());
         return list;
     }
@@ -290,7 +345,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         {
             ["model"] = s.Model, ["dataset"] = src.Name, ["train_images"] = train.Count, ["val_images"] = val?.Count, ["test_images"] = test.Count,
             ["epochs"] = r.History.Count, ["batch_size"] = s.BatchSize, ["optimizer"] = s.Optimizer, ["schedule"] = s.Schedule,
-            ["augment"] = s.Augment ?? "", ["seed"] = s.Seed,
+            ["augment"] = s.Augment ?? "", ["seed"] = s.Seed, ["init"] = s.Init, ["freeze"] = s.Freeze,
             ["adversarial"] = s.Adversarial is null ? null : new JsonObject { ["kind"] = s.Adversarial, ["eps"] = s.Eps, ["steps"] = s.Adversarial == "pgd" ? s.Steps : 1, ["alpha"] = s.Alpha }, ["threads"] = Kernels.Parallelism.MaxThreads,
             ["stop_reason"] = r.Reason.ToString(), ["history"] = epochs,
             ["test_accuracy"] = t.Accuracy, ["test_loss"] = t.Loss, [$"test_top{t.TopK}_accuracy"] = t.TopKAccuracy,

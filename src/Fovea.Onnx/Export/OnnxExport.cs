@@ -42,6 +42,7 @@ public static class OnnxExport
         ArgumentNullException.ThrowIfNull(sampleInput);
         if (opset < 11 || opset > MaxOpset) throw new ArgumentException($"OnnxExport: opset {opset} is not supported (11 to {MaxOpset}).");
         if (sampleInput.Rank < 1) throw new ArgumentException("OnnxExport: the sample input needs a batch axis.");
+        if (module is OnnxModule imported) return imported.ToProto();   // an imported graph is written back as it is, with its current weights
         Dictionary<Type, OnnxModuleExporter> custom;
         lock (s_lock) custom = new(s_custom);
         var b = new OnnxExportBuilder(opset, custom);

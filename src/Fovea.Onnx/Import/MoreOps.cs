@@ -133,3 +133,43 @@ public static partial class OnnxOperators
         return One(Ops.Ne(x, x));
     }
 }
+
+public static partial class OnnxOperators
+{
+    // Det: determinant of the last two (square) axes by LU decomposition with partial pivoting, in double precision
+    // (no gradient).
+    static Tensor?[] DetImport(OnnxNode n, Tensor?[] xs, OnnxContext ctx)
+    {
+        var x = In(n, xs, 0);
+        if (x.Rank < 2 || x.Shape[^1] != x.Shape[^2]) throw new ShapeMismatchException($"{n}: expected [..., M, M], got {x.Shape}.");
+        int m = x.Shape[^1];
+        var v = x.Contiguous().ToArray();
+        int count = m == 0 ? 0 : v.Length / (m * m);
+        var r = new float[count];
+        var a = new double[m * m];
+        for (int b = 0; b < count; b++)
+        {
+            for (int i = 0; i < m * m; i++) a[i] = v[b * m * m + i];
+            double det = 1;
+            for (int col = 0; col < m && det != 0; col++)
+            {
+                int piv = col;
+                for (int row = col + 1; row < m; row++) if (Math.Abs(a[row * m + col]) > Math.Abs(a[piv * m + col])) piv = row;
+                if (a[piv * m + col] == 0) { det = 0; break; }
+                if (piv != col)
+                {
+                    for (int k = 0; k < m; k++) (a[col * m + k], a[piv * m + k]) = (a[piv * m + k], a[col * m + k]);
+                    det = -det;
+                }
+                det *= a[col * m + col];
+                for (int row = col + 1; row < m; row++)
+                {
+                    double f = a[row * m + col] / a[col * m + col];
+                    for (int k = col; k < m; k++) a[row * m + k] -= f * a[col * m + k];
+                }
+            }
+            r[b] = (float)det;
+        }
+        return One(OnnxTensors.Make(r, Dims(x)[..^2]));
+    }
+}

@@ -30,6 +30,8 @@ public static partial class OnnxOperators
         // ---- linear algebra ----
         Register("Gemm", since: 1, GemmImport, LinearExport, weights: [1, 2]);
         Register("MatMul", since: 1, MatMulImport, weights: [1]);
+        Register("Einsum", since: 12, EinsumImport);
+        Register("Det", since: 11, DetImport);
 
         // ---- elementwise arithmetic (numpy broadcasting) ----
         Register("Add", since: 1, Binary(Ops.Add));
@@ -68,6 +70,10 @@ public static partial class OnnxOperators
         Register("QuantizeLinear", since: 10, QuantizeLinearImport);
         Register("DequantizeLinear", since: 10, DequantizeLinearImport);
         Register("DynamicQuantizeLinear", since: 11, DynamicQuantizeLinearImport);
+        Register("ConvInteger", since: 10, ConvIntegerImport);
+        Register("MatMulInteger", since: 10, MatMulIntegerImport);
+        Register("QLinearMatMul", since: 10, QLinearMatMulImport);
+        Register("QLinearConv", since: 10, QLinearConvImport);
         Register("Mod", since: 10, ModImport);
         Register("Shrink", since: 9, ShrinkImport);
         Register("IsInf", since: 10, IsInfImport);
@@ -107,6 +113,8 @@ public static partial class OnnxOperators
         Register("Pad", since: 2, PadImport);
         Register("Resize", since: 10, ResizeImport, UpsampleExport, check: ResizeCheck);
         Register("Upsample", since: 7, ResizeImport, check: ResizeCheck);
+        Register("GridSample", since: 16, GridSampleImport, check: GridSampleCheck);
+        Register("RoiAlign", since: 10, RoiAlignImport);
         Register("DepthToSpace", since: 1, DepthToSpaceImport);
         Register("SpaceToDepth", since: 1, SpaceToDepthImport);
         Register("Shape", since: 1, ShapeImport);
@@ -132,6 +140,7 @@ public static partial class OnnxOperators
         Register("Scatter", since: 9, ScatterElementsImport);
         Register("ScatterND", since: 11, ScatterNDImport);
         Register("Compress", since: 9, CompressImport);
+        Register("Unique", since: 11, UniqueImport);
         Register("ReverseSequence", since: 10, ReverseSequenceImport);
         Register("MaxUnpool", since: 9, MaxUnpoolImport);
         Register("NonMaxSuppression", since: 10, NonMaxSuppressionImport);
@@ -144,6 +153,11 @@ public static partial class OnnxOperators
             Register("Reduce" + k, since: 1, Reduce(k));
         Register("ArgMax", since: 1, (n, xs, _) => ArgMaxLikeImport(n, xs, min: false));
         Register("ArgMin", since: 1, (n, xs, _) => ArgMaxLikeImport(n, xs, min: true));
+
+        // ---- recurrent ----
+        Register("RNN", since: 7, RnnImport, check: RecurrentCheck, weights: [1, 2, 3]);
+        Register("GRU", since: 7, GruImport, check: RecurrentCheck, weights: [1, 2, 3]);
+        Register("LSTM", since: 7, LstmImport, check: RecurrentCheck, weights: [1, 2, 3, 7]);
 
         // ---- losses ----
         Register("NegativeLogLikelihoodLoss", since: 12, NllImport);

@@ -64,3 +64,72 @@ public static partial class OnnxOperators
         return [q, Tensor.Scalar(scale), Tensor.Scalar(zp)];
     }
 }
+
+public static partial class OnnxOperators
+{
+    // Zero point subtracted along an axis: a scalar, or one value per row (axis 0 of a weight) / per channel.
+    static Tensor MinusZeroPoint(Tensor v, Tensor? zp, int axis)
+    {
+        if (zp is null) return v;
+        if (zp.Numel == 1) return Ops.Sub(v, Ops.Reshape(zp, []));
+        var shape = new int[v.Rank];
+        Array.Fill(shape, 1);
+        shape[axis] = zp.Numel;
+        return Ops.Sub(v, Ops.Reshape(zp, shape));
+    }
+
+    static (float lo, float hi) Saturation(OnnxNode n, int index) =>
+        (n.InputTypes.Length > index ? n.InputTypes[index] : 2) switch { 3 => (-128f, 127f), 0 or 2 => (0f, 255f), var t => throw new OnnxUnsupportedException($"{n}: output type {OnnxTensors.TypeName(t)} is not supported.") };
+
+    static Tensor?[] ConvIntegerImport(OnnxNode n, Tensor?[] xs, OnnxContext ctx)
+    {
+        var x = MinusZeroPoint(In(n, xs, 0), Opt(xs, 2), 1);
+        var w = MinusZeroPoint(In(n, xs, 1), Opt(xs, 3), 0);
+        return ConvImport(n, [x, w], ctx);
+    }
+
+    static Tensor?[] MatMulIntegerImport(OnnxNode n, Tensor?[] xs, OnnxContext ctx)
+    {
+        var a = In(n, xs, 0);
+        var b = In(n, xs, 1);
+        a = MinusZeroPoint(a, Opt(xs, 2), a.Rank - 2 < 0 ? 0 : a.Rank - 2);
+        b = MinusZeroPoint(b, Opt(xs, 3), b.Rank - 1);
+        return One(Ops.MatMul(a, b));
+    }
+
+    // QLinearMatMul / QLinearConv: dequantize, compute, requantize with round-half-even and saturation.
+    static Tensor Requantize(OnnxNode n, Tensor acc, Tensor scale, Tensor yScale, Tensor? yZp, int yZpIndex)
+    {
+        var q = Ops.Round(Ops.Div(Ops.Mul(acc, scale), Ops.Reshape(yScale, [])));
+        if (yZp is not null) q = Ops.Add(q, Ops.Reshape(yZp, []));
+        var (lo, hi) = Saturation(n, yZpIndex);
+        return Ops.Clamp(q, lo, hi);
+    }
+
+    static Tensor?[] QLinearMatMulImport(OnnxNode n, Tensor?[] xs, OnnxContext ctx)
+    {
+        var a = In(n, xs, 0);
+        var b = In(n, xs, 3);
+        var acc = Ops.MatMul(MinusZeroPoint(a, Opt(xs, 2), Math.Max(a.Rank - 2, 0)), MinusZeroPoint(b, Opt(xs, 5), b.Rank - 1));
+        var scale = Ops.Mul(Ops.Reshape(In(n, xs, 1), []), In(n, xs, 4).Numel == 1 ? Ops.Reshape(In(n, xs, 4), []) : In(n, xs, 4));
+        return One(Requantize(n, acc, scale, In(n, xs, 6), Opt(xs, 7), 7));
+    }
+
+    static Tensor?[] QLinearConvImport(OnnxNode n, Tensor?[] xs, OnnxContext ctx)
+    {
+        var x = MinusZeroPoint(In(n, xs, 0), Opt(xs, 2), 1);
+        var w = MinusZeroPoint(In(n, xs, 3), Opt(xs, 5), 0);
+        var acc = ConvImport(n, [x, w, Opt(xs, 8)], ctx)[0]!;
+        var ws = In(n, xs, 4);
+        Tensor scale = Ops.Reshape(In(n, xs, 1), []);
+        if (ws.Numel == 1) scale = Ops.Mul(scale, Ops.Reshape(ws, []));
+        else
+        {
+            var shape = new int[acc.Rank];
+            Array.Fill(shape, 1);
+            shape[1] = ws.Numel;
+            scale = Ops.Mul(Ops.Reshape(ws, shape), scale);
+        }
+        return One(Requantize(n, acc, scale, In(n, xs, 6), Opt(xs, 7), 7));
+    }
+}

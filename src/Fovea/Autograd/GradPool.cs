@@ -19,7 +19,7 @@ namespace Fovea;
 internal static class GradPool
 {
     /// <summary>The most bytes kept for reuse; buffers returned beyond it are left to the garbage collector.</summary>
-    internal const long MaxPooledBytes = 512L << 20;
+    internal const long MaxPooledBytes = 256L << 20;
 
     static readonly Dictionary<int, Stack<float[]>> s_free = [];
     static long s_bytes;

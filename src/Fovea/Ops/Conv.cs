@@ -26,7 +26,7 @@ public static partial class Ops
             Tensor? dx = null, dw = null, db = null;
             if (x.RequiresGrad)
             {
-                dx = ConvArgs.Output(x.Shape);
+                dx = GradPool.Rent(x.Shape);      // recycled by the engine; the kernel writes every element
                 ConvKernel.BackwardInput(gc.Span, wc.Span, dx.Span, geo);
             }
             if (w.RequiresGrad)

@@ -17,11 +17,11 @@ public static partial class Ops
         var mask = new float[x.Numel];
         float keep = p >= 1f ? 0f : 1f / (1f - p);
         for (int i = 0; i < mask.Length; i++) mask[i] = gen.NextFloat() >= p ? keep : 0f;
-        var y = Tensor.Empty(x.Shape);
+        var y = Tensor.Uninitialized(x.Shape);
         TensorPrimitives.Multiply(PoolDense(x), mask, y.Span);
         return Tape.Record(y, "Dropout", [x], g =>
         {
-            var gx = Tensor.Empty(g.Shape);
+            var gx = GradPool.IsExclusive(g) ? g : GradPool.Rent(g.Shape);
             TensorPrimitives.Multiply(PoolDense(g), mask, gx.Span);
             return [gx];
         });

@@ -20,7 +20,7 @@ public static partial class Ops
         if (a.Shape == b.Shape && a.IsContiguous && b.IsContiguous)
         {
             var o = Tensor.Uninitialized(a.Shape);
-            Map.Binary<TOp>(a.Span, b.Span, o.Span);
+            ParallelMap.Binary<TOp>(a.Span, b.Span, o.Span);
             return o;
         }
         var shape = Shape.Broadcast(op, a.Shape, b.Shape);
@@ -34,7 +34,7 @@ public static partial class Ops
     {
         var xc = x.IsContiguous ? x : ContiguousCopy(x);
         var y = Tensor.Uninitialized(x.Shape);
-        Map.Unary<TOp>(xc.Span, y.Span);
+        ParallelMap.Unary<TOp>(xc.Span, y.Span);
         return y;
     }
 

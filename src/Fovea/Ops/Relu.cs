@@ -16,7 +16,7 @@ public static partial class Ops
     {
         if (!g.IsContiguous) return BinaryMap<ReluGradOp>("ReluBackward", y, g);
         var gx = GradPool.IsExclusive(g) ? g : GradPool.Rent(y.Shape);
-        Map.Binary<ReluGradOp>(y.Span, g.Span, gx.Span);
+        ParallelMap.Binary<ReluGradOp>(y.Span, g.Span, gx.Span);
         return gx;
     }
 }

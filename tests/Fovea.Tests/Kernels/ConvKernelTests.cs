@@ -52,6 +52,7 @@ public class ConvKernelTests
     [InlineData(2, 24, 24, 17, 3, 1, 2, 2, 3)]     // grouped, dilated
     [InlineData(2, 32, 16, 30, 3, 1, 1, 1, 1)]     // output positions tiled in two blocks per sample
     [InlineData(1, 8, 64, 30, 3, 1, 1, 1, 1)]      // >= 32 channels per group: transposed product, tiled
+    [InlineData(1, 4, 40, 70, 3, 1, 1, 1, 1)]      // batch 1: position blocks of one sample on different threads
     [InlineData(3, 8, 40, 13, 3, 2, 1, 1, 1)]      // transposed product, several samples per block
     [InlineData(2, 12, 96, 9, 3, 1, 1, 1, 3)]      // transposed product per group
     [InlineData(2, 8, 8, 45, 5, 1, 3, 2, 2)]       // tiled, grouped, dilated, odd width
@@ -62,6 +63,8 @@ public class ConvKernelTests
     [InlineData(3, 24, 24, 37, 3, 1, 1, 1, 24)]    // depthwise, vector rows with a tail
     [InlineData(3, 24, 24, 37, 5, 2, 2, 1, 24)]    // depthwise, stride 2
     [InlineData(2, 16, 16, 30, 3, 1, 4, 2, 16)]    // depthwise, padding larger than the kernel reach
+    [InlineData(2, 16, 16, 131, 3, 2, 1, 1, 16)]   // depthwise stride 2 on column phases, 66 outputs per row
+    [InlineData(2, 8, 8, 100, 4, 3, 2, 2, 8)]      // depthwise stride 3, dilated, even kernel
     [InlineData(2, 16, 32, 20, 3, 1, 1, 1, 16)]    // channel multiplier 2: grouped im2col
     public void LargerCasesMatchNaive(int n, int cin, int cout, int size, int k, int s, int p, int d, int groups)
         => CheckCase(ConvCase.Square(n, cin, cout, size, k, s, p, d, groups), 7);

@@ -15,7 +15,7 @@ public class ConvThreadingTests
         int saved = Parallelism.MaxThreads;
         try
         {
-            foreach (var c in new[] { ConvCase.Square(4, 16, 24, 23, 3, 1, 1, 1, 1), ConvCase.Square(16, 32, 64, 12, 3, 1, 1, 1, 1), ConvCase.Square(7, 1, 32, 40, 3, 1, 1, 1, 1), ConvCase.Square(5, 2, 32, 40, 3, 1, 1, 1, 2), ConvCase.Square(3, 24, 24, 30, 3, 1, 1, 1, 24), ConvCase.Square(5, 64, 16, 19, 1, 1, 0, 1, 1) })
+            foreach (var c in new[] { ConvCase.Square(4, 16, 24, 23, 3, 1, 1, 1, 1), ConvCase.Square(16, 32, 64, 12, 3, 1, 1, 1, 1), ConvCase.Square(1, 4, 40, 70, 3, 1, 1, 1, 1), ConvCase.Square(7, 1, 32, 40, 3, 1, 1, 1, 1), ConvCase.Square(5, 2, 32, 40, 3, 1, 1, 1, 2), ConvCase.Square(3, 24, 24, 30, 3, 1, 1, 1, 24), ConvCase.Square(5, 64, 16, 19, 1, 1, 0, 1, 1) })
             {
                 var r = new Random(5);
                 var x = ConvCase.Randn(r, ConvCase.Numel(c.XShape));

@@ -65,7 +65,7 @@ public static unsafe class ConvKernel
             }
             fixed (float* px = x, pw = wt, pb = bias, py = y)
             {
-                var (outer, inner) = Plan(g.Macs, g.Batch);
+                var (outer, inner) = Plan(g.Macs, Units(g).units);
                 var job = new ForwardJob(g, px, pw, bias.IsEmpty ? null : pb, py, outer, inner);
                 Parallelism.For(outer, job);
             }
@@ -81,10 +81,10 @@ public static unsafe class ConvKernel
     {
         public void Run(int t)
         {
-            int n0 = Split(g.Batch, chunks, t), n1 = Split(g.Batch, chunks, t + 1);
-            if (n0 >= n1) return;
+            var (units, nb, pb, perSample) = Units(g);
+            int u0 = Split(units, chunks, t), u1 = Split(units, chunks, t + 1);
+            if (u0 >= u1) return;
             int cg = g.InPerGroup, og = g.OutPerGroup, rows = g.ColRows, p = g.OutSpatial, isp = g.InSpatial;
-            var (nb, pb) = Blocks(rows, p, n1 - n0);
             bool direct = g.IsPointwise && nb == 1;
             bool onN = og >= ChannelsOnNMin;
             float[]? buf = direct ? null : ArrayPool<float>.Shared.Rent(rows * nb * pb);
@@ -92,9 +92,11 @@ public static unsafe class ConvKernel
             try
             {
                 fixed (float* col = buf, tp = tmp)
-                    for (int n = n0; n < n1; n += nb)
+                    for (int u = u0; u < u1; u++)
                     {
-                        int cnt = Math.Min(nb, n1 - n);
+                        // A unit is one block of positions of one sample, or nb whole samples side by side.
+                        int n = nb == 1 ? u / perSample : u * nb, cnt = nb == 1 ? 1 : Math.Min(nb, g.Batch - n);
+                        int p0 = nb == 1 ? u % perSample * pb : 0, p1 = nb == 1 ? Math.Min(p, p0 + pb) : p, len = p1 - p0;
                         for (int grp = 0; grp < g.Groups; grp++)
                         {
                             float* xg = x + ((long)n * g.InChannels + grp * cg) * isp;
@@ -104,20 +106,15 @@ public static unsafe class ConvKernel
                             if (direct)
                             {
                                 // 1x1: the input is its own im2col matrix; one product straight into NCHW.
-                                Gemm.Execute(new Gemm.Args(true, false, og, p, rows, 1f, wg, og, xg, p, 0f, yg, p, bg, null, GemmActivation.None), Gemm.Selected, threads);
+                                Gemm.Execute(new Gemm.Args(true, false, og, len, rows, 1f, wg, og, xg + p0, p, 0f, yg + p0, p, bg, null, GemmActivation.None), Gemm.Selected, threads);
                                 continue;
                             }
                             if (cnt == 1)
                             {
-                                var xs = new ReadOnlySpan<float>(xg, cg * isp);
-                                for (int p0 = 0; p0 < p; p0 += pb)
-                                {
-                                    int p1 = Math.Min(p, p0 + pb), len = p1 - p0;
-                                    Im2Col.Unfold(xs, buf, g, 0, rows, p0, p1);
-                                    if (!onN) { Mm(true, false, og, len, rows, wg, og, col, len, 0f, yg + p0, p, bg, threads); continue; }
-                                    MmT(len, og, rows, col, len, wg, tp, bg, threads);
-                                    Transpose8.Run(tp, og, yg + p0, p, len, og);
-                                }
+                                Im2Col.Unfold(new ReadOnlySpan<float>(xg, cg * isp), buf, g, 0, rows, p0, p1);
+                                if (!onN) { Mm(true, false, og, len, rows, wg, og, col, len, 0f, yg + p0, p, bg, threads); continue; }
+                                MmT(len, og, rows, col, len, wg, tp, bg, threads);
+                                Transpose8.Run(tp, og, yg + p0, p, len, og);
                                 continue;
                             }
                             // Several small samples side by side: one wider product.
@@ -189,7 +186,8 @@ public static unsafe class ConvKernel
         if (g.IsDepthwise2d) { DepthwiseConv.BackwardInput(dy, w, dx, g); return; }
         fixed (float* pdy = dy, pw = w, pdx = dx)
         {
-            var (outer, inner) = Plan(g.Macs, g.Batch);
+            var (nb, _) = Blocks(g.ColRows, g.OutSpatial, g.Batch);
+            var (outer, inner) = Plan(g.Macs, (g.Batch + nb - 1) / nb);
             Parallelism.For(outer, new BackwardInputJob(g, pdy, pw, pdx, outer, inner));
         }
     }
@@ -198,19 +196,21 @@ public static unsafe class ConvKernel
     {
         public void Run(int t)
         {
-            int n0 = Split(g.Batch, chunks, t), n1 = Split(g.Batch, chunks, t + 1);
-            if (n0 >= n1) return;
+            // Units are whole samples (or groups of small ones): the blocks of one sample add into the same dx.
+            var (nb, pb) = Blocks(g.ColRows, g.OutSpatial, g.Batch);
+            int units = (g.Batch + nb - 1) / nb;
+            int u0 = Split(units, chunks, t), u1 = Split(units, chunks, t + 1);
+            if (u0 >= u1) return;
             int cg = g.InPerGroup, og = g.OutPerGroup, rows = g.ColRows, p = g.OutSpatial, isp = g.InSpatial;
-            var (nb, pb) = Blocks(rows, p, n1 - n0);
             bool direct = g.IsPointwise && nb == 1;
             float[]? buf = direct ? null : ArrayPool<float>.Shared.Rent(rows * nb * pb);
             float[]? tmp = nb > 1 ? ArrayPool<float>.Shared.Rent(og * nb * p) : null;
             try
             {
                 fixed (float* col = buf, tp = tmp)
-                    for (int n = n0; n < n1; n += nb)
+                    for (int u = u0; u < u1; u++)
                     {
-                        int cnt = Math.Min(nb, n1 - n);
+                        int n = u * nb, cnt = Math.Min(nb, g.Batch - n);
                         for (int grp = 0; grp < g.Groups; grp++)
                         {
                             float* wg = w + (long)grp * og * rows;
@@ -369,6 +369,18 @@ public static unsafe class ConvKernel
             }
             finally { if (buf != null) ArrayPool<float>.Shared.Return(buf); }
         }
+    }
+
+    /// <summary>
+    /// The independent work units of the forward pass (and the input gradient's products): per sample, its position
+    /// blocks, or groups of <c>nb</c> whole samples; fixed by the geometry, so the split does not change the results.
+    /// </summary>
+    internal static (int units, int nb, int pb, int perSample) Units(in ConvGeometry g)
+    {
+        var (nb, pb) = Blocks(g.ColRows, g.OutSpatial, g.Batch);
+        if (nb > 1) return ((g.Batch + nb - 1) / nb, nb, pb, 1);
+        int per = (g.OutSpatial + pb - 1) / pb;
+        return (g.Batch * per, 1, pb, per);
     }
 
     /// <summary>Weight-gradient blocks: about <see cref="WeightK"/> positions per product (whole small samples stacked, or a large sample tiled).</summary>

@@ -7,10 +7,12 @@ namespace Fovea.Kernels;
 
 /// <summary>
 /// Direct kernels for depthwise convolutions on at most two spatial axes (groups == in == out channels, one
-/// KHxKW filter per channel). Each plane is first copied into a zero-padded scratch so the inner loops have no
-/// bounds tests; stride-1 rows run on <see cref="Vector256{T}"/> FMAs. The input gradient at stride 1 is the same
-/// correlation with the flipped filter over the padded output gradient. Planes (forward, input gradient) and
-/// channels (weight gradient) are split across threads; each result is summed by one thread in a fixed order.
+/// KHxKW filter per channel). Each plane is first copied into a zero-padded scratch, stored in SW column phases so
+/// that for every tap the inputs of consecutive outputs are contiguous whatever the stride; the inner loops then run
+/// on <see cref="Vector256{T}"/> FMAs in independent accumulators, with no bounds tests. The input gradient at stride 1
+/// is the same correlation with the flipped filter over the padded output gradient; at larger strides it is scattered
+/// tap by tap into a phased plane. Planes (forward, input gradient) and channels (weight gradient) are split across
+/// threads; each result is summed by one thread in a fixed order.
 /// </summary>
 public static class DepthwiseConv
 {
@@ -25,17 +27,28 @@ public static class DepthwiseConv
         {
             nint ix = (nint)px, iw = (nint)pw, ib = bias.Length == 0 ? 0 : (nint)pb, iy = (nint)py;
             int workers = ConvKernel.Workers(g.Macs, planes);
-            if (workers == 1) ForwardPlanes(ix, iw, ib, iy, geo, 0, planes);
-            else Parallel.For(0, workers, t =>
-                ForwardPlanes(ix, iw, ib, iy, geo, ConvKernel.Split(planes, workers, t), ConvKernel.Split(planes, workers, t + 1)));
+            Parallelism.For(workers, new Job(0, geo, ix, iw, ib, iy, planes, workers));
+        }
+    }
+
+    // One chunk of a parallel pass: kind 0 forward (a, b, c, d = x, w, bias, y), 1 input gradient (dy, w, -, dx),
+    // 2 weight gradient (dy, x, -, dw); items (planes or channels) split evenly over the chunks.
+    readonly struct Job(int kind, ConvGeometry g, nint a, nint b, nint c, nint d, int items, int chunks) : Parallelism.IChunk
+    {
+        public void Run(int t)
+        {
+            int i0 = ConvKernel.Split(items, chunks, t), i1 = ConvKernel.Split(items, chunks, t + 1);
+            if (kind == 0) ForwardPlanes(a, b, c, d, g, i0, i1);
+            else if (kind == 1) BackwardInputPlanes(a, b, d, g, i0, i1);
+            else BackwardWeightChannels(a, b, d, g, i0, i1);
         }
     }
 
     static unsafe void ForwardPlanes(nint px, nint pw, nint pb, nint py, in ConvGeometry g, int q0, int q1)
     {
-        int hp = PaddedH(g), wp = PaddedW(g), ks = g.KH * g.KW, isp = g.InSpatial, osp = g.OutSpatial;
-        float[] pad = ArrayPool<float>.Shared.Rent(hp * wp);
-        Array.Clear(pad, 0, hp * wp);
+        int hp = PaddedH(g), wq = PhaseW(g), size = g.SW * hp * wq, ks = g.KH * g.KW, isp = g.InSpatial, osp = g.OutSpatial;
+        float[] pad = ArrayPool<float>.Shared.Rent(size);
+        Array.Clear(pad, 0, size);
         try
         {
             for (int q = q0; q < q1; q++)
@@ -45,8 +58,8 @@ public static class DepthwiseConv
                 var ys = new Span<float>((float*)py + (long)q * osp, osp);
                 var taps = new ReadOnlySpan<float>((float*)pw + c * ks, ks);
                 float b = pb == 0 ? 0f : ((float*)pb)[c];
-                PadPlane(xs, g.InH, g.InW, g.PH, g.PW, pad, hp, wp);
-                Correlate(pad, wp, taps, g.KH, g.KW, g.DH, g.DW, g.SH, g.SW, ys, g.OutH, g.OutW, b);
+                PadPlane(xs, g.InH, g.InW, g.PH, g.PW, pad, hp, PaddedW(g), g.SW, wq);
+                Correlate(pad, hp, wq, taps, g.KH, g.KW, g.DH, g.DW, g.SH, g.SW, ys, g.OutH, g.OutW, b);
             }
         }
         finally { ArrayPool<float>.Shared.Return(pad); }
@@ -63,9 +76,7 @@ public static class DepthwiseConv
         {
             nint idy = (nint)pdy, iw = (nint)pw, idx = (nint)pdx;
             int workers = ConvKernel.Workers(g.Macs, planes);
-            if (workers == 1) BackwardInputPlanes(idy, iw, idx, geo, 0, planes);
-            else Parallel.For(0, workers, t =>
-                BackwardInputPlanes(idy, iw, idx, geo, ConvKernel.Split(planes, workers, t), ConvKernel.Split(planes, workers, t + 1)));
+            Parallelism.For(workers, new Job(1, geo, idy, iw, 0, idx, planes, workers));
         }
     }
 
@@ -74,13 +85,15 @@ public static class DepthwiseConv
         int ks = g.KH * g.KW, isp = g.InSpatial, osp = g.OutSpatial;
         bool unit = g.SH == 1 && g.SW == 1;
         // Stride 1: dx = correlate(pad(dy), flip(w)) with begin padding (K-1)*D - P on each axis (cropping where negative).
+        // Otherwise: scatter w·dy into the padded plane in column phases (contiguous rows per tap), then crop.
         int eh = (g.KH - 1) * g.DH, ew = (g.KW - 1) * g.DW;
-        int hp = unit ? g.InH + eh : PaddedH(g), wp = unit ? g.InW + ew : PaddedW(g);
-        float[] pad = ArrayPool<float>.Shared.Rent(hp * wp + 2 * ks);
-        Array.Clear(pad, 0, hp * wp);
+        int s = g.SW, hp = unit ? g.InH + eh : PaddedH(g), wq = unit ? g.InW + ew : PhaseW(g), size = s * hp * wq;
+        float[] pad = ArrayPool<float>.Shared.Rent(size + ks);
+        Array.Clear(pad, 0, size);
         try
         {
-            var flip = pad.AsSpan(hp * wp, ks);
+            var flip = pad.AsSpan(size, ks);
+            ref float pr = ref MemoryMarshal.GetArrayDataReference(pad);
             for (int q = q0; q < q1; q++)
             {
                 int c = q % g.InChannels;
@@ -90,38 +103,53 @@ public static class DepthwiseConv
                 if (unit)
                 {
                     for (int i = 0; i < ks; i++) flip[i] = taps[ks - 1 - i];
-                    PadPlane(dys, g.OutH, g.OutW, eh - g.PH, ew - g.PW, pad, hp, wp);
-                    Correlate(pad, wp, flip, g.KH, g.KW, g.DH, g.DW, 1, 1, dxs, g.InH, g.InW, 0f);
+                    PadPlane(dys, g.OutH, g.OutW, eh - g.PH, ew - g.PW, pad, hp, wq, 1, wq);
+                    Correlate(pad, hp, wq, flip, g.KH, g.KW, g.DH, g.DW, 1, 1, dxs, g.InH, g.InW, 0f);
+                    continue;
                 }
-                else
-                {
-                    var ps = pad.AsSpan(0, hp * wp);
-                    ps.Clear();
-                    for (int oh = 0; oh < g.OutH; oh++)
-                        for (int kh = 0; kh < g.KH; kh++)
-                        {
-                            var prow = ps.Slice((oh * g.SH + kh * g.DH) * wp);
-                            var drow = dys.Slice(oh * g.OutW, g.OutW);
-                            for (int kw = 0; kw < g.KW; kw++)
-                            {
-                                float t = taps[kh * g.KW + kw];
-                                int off = kw * g.DW;
-                                for (int ow = 0; ow < g.OutW; ow++) prow[ow * g.SW + off] += t * drow[ow];
-                            }
-                        }
-                    for (int ih = 0; ih < g.InH; ih++)
+                pad.AsSpan(0, size).Clear();
+                for (int oh = 0; oh < g.OutH; oh++)
+                    for (int kh = 0; kh < g.KH; kh++)
                     {
-                        var drow = dxs.Slice(ih * g.InW, g.InW);
-                        int r = ih + g.PH;
-                        if (r >= hp) { drow.Clear(); continue; }
-                        int n = Math.Clamp(wp - g.PW, 0, g.InW);
-                        ps.Slice(r * wp + g.PW, n).CopyTo(drow);
-                        drow[n..].Clear();
+                        int rowOff = (oh * g.SH + kh * g.DH) * wq;
+                        ref float drow = ref Unsafe.Add(ref MemoryMarshal.GetReference(dys), oh * g.OutW);
+                        for (int kw = 0; kw < g.KW; kw++)
+                        {
+                            int cw = kw * g.DW;
+                            Axpy(taps[kh * g.KW + kw], ref drow, ref Unsafe.Add(ref pr, cw % s * hp * wq + rowOff + cw / s), g.OutW);
+                        }
                     }
+                int wp = PaddedW(g);
+                for (int ih = 0; ih < g.InH; ih++)
+                {
+                    var xrow = dxs.Slice(ih * g.InW, g.InW);
+                    int r = ih + g.PH;
+                    int n = r >= hp ? 0 : Math.Clamp(wp - g.PW, 0, g.InW);
+                    for (int ph = 0; ph < s && n > 0; ph++)
+                    {
+                        int col = g.PW + ((ph - g.PW % s) + s) % s;      // first padded column of phase ph at or after PW
+                        ref float prow = ref Unsafe.Add(ref pr, ph * hp * wq + r * wq);
+                        for (int i = col / s; col < g.PW + n; col += s, i++) xrow[col - g.PW] = Unsafe.Add(ref prow, i);
+                    }
+                    xrow[n..].Clear();
                 }
             }
         }
         finally { ArrayPool<float>.Shared.Return(pad); }
+    }
+
+    // d[i] += t * s[i] for i < n.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Axpy(float t, ref float s, ref float d, int n)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var tv = Vector256.Create(t);
+            for (; i + 8 <= n; i += 8)
+                Vector256.FusedMultiplyAdd(tv, Vector256.LoadUnsafe(ref s, (nuint)i), Vector256.LoadUnsafe(ref d, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
+        }
+        for (; i < n; i++) Unsafe.Add(ref d, i) += t * Unsafe.Add(ref s, i);
     }
 
     /// <summary>dw[c] = Σ over the batch and output positions of dy[n,c,o] times the input values tap k reads. Overwrites dw.</summary>
@@ -135,17 +163,15 @@ public static class DepthwiseConv
         {
             nint idy = (nint)pdy, ix = (nint)px, idw = (nint)pdw;
             int workers = ConvKernel.Workers(g.Macs, channels);
-            if (workers == 1) BackwardWeightChannels(idy, ix, idw, geo, 0, channels);
-            else Parallel.For(0, workers, t =>
-                BackwardWeightChannels(idy, ix, idw, geo, ConvKernel.Split(channels, workers, t), ConvKernel.Split(channels, workers, t + 1)));
+            Parallelism.For(workers, new Job(2, geo, idy, ix, 0, idw, channels, workers));
         }
     }
 
     static unsafe void BackwardWeightChannels(nint pdy, nint px, nint pdw, in ConvGeometry g, int c0, int c1)
     {
-        int hp = PaddedH(g), wp = PaddedW(g), ks = g.KH * g.KW, isp = g.InSpatial, osp = g.OutSpatial;
-        float[] pad = ArrayPool<float>.Shared.Rent(hp * wp);
-        Array.Clear(pad, 0, hp * wp);
+        int hp = PaddedH(g), wq = PhaseW(g), size = g.SW * hp * wq, ks = g.KH * g.KW, isp = g.InSpatial, osp = g.OutSpatial;
+        float[] pad = ArrayPool<float>.Shared.Rent(size);
+        Array.Clear(pad, 0, size);
         var acc = new Vector256<float>[ks];
         var sacc = new double[ks];
         try
@@ -159,8 +185,8 @@ public static class DepthwiseConv
                     long q = (long)n * g.InChannels + c;
                     var xs = new ReadOnlySpan<float>((float*)px + q * isp, isp);
                     var dys = new ReadOnlySpan<float>((float*)pdy + q * osp, osp);
-                    PadPlane(xs, g.InH, g.InW, g.PH, g.PW, pad, hp, wp);
-                    AccumulateTaps(pad, wp, dys, g, acc, sacc);
+                    PadPlane(xs, g.InH, g.InW, g.PH, g.PW, pad, hp, PaddedW(g), g.SW, wq);
+                    AccumulateTaps(pad, hp, wq, dys, g, acc, sacc);
                 }
                 var dwc = new Span<float>((float*)pdw + c * ks, ks);
                 for (int k = 0; k < ks; k++) dwc[k] = (float)(Vector256.Sum(acc[k]) + sacc[k]);
@@ -169,25 +195,26 @@ public static class DepthwiseConv
         finally { ArrayPool<float>.Shared.Return(pad); }
     }
 
-    // acc[k] += Σ_o dy[o] * pad[tap k of o], vector part in acc (stride-1 full vectors), the rest in sacc.
+    // acc[k] += Σ_o dy[o] * pad[tap k of o] over the phased plane (see PadPlane): vector part in acc, the rest in sacc.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void AccumulateTaps(float[] pad, int wp, ReadOnlySpan<float> dy, in ConvGeometry g, Vector256<float>[] acc, double[] sacc)
+    static void AccumulateTaps(float[] pad, int hp, int wq, ReadOnlySpan<float> dy, in ConvGeometry g, Vector256<float>[] acc, double[] sacc)
     {
         int ow0 = 0;
         ref float pr = ref MemoryMarshal.GetArrayDataReference(pad);
         ref float dr = ref MemoryMarshal.GetReference(dy);
-        if (g.SW == 1 && Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated)
         {
             // Tap by tap over the whole plane, in four independent accumulators (no FMA latency chain per row).
             ow0 = g.OutW / 8 * 8;
             for (int kh = 0; kh < g.KH; kh++)
                 for (int kw = 0; kw < g.KW; kw++)
                 {
+                    int cw = kw * g.DW, ph = cw % g.SW, off = ph * hp * wq + cw / g.SW;
                     var a0 = Vector256<float>.Zero; var a1 = a0; var a2 = a0; var a3 = a0;
                     for (int oh = 0; oh < g.OutH; oh++)
                     {
                         ref float dq = ref Unsafe.Add(ref dr, oh * g.OutW);
-                        ref float pq = ref Unsafe.Add(ref pr, (oh * g.SH + kh * g.DH) * wp + kw * g.DW);
+                        ref float pq = ref Unsafe.Add(ref pr, (oh * g.SH + kh * g.DH) * wq + off);
                         int ow = 0;
                         for (; ow + 32 <= ow0; ow += 32)
                         {
@@ -205,51 +232,55 @@ public static class DepthwiseConv
                 }
         }
         if (ow0 == g.OutW) return;
-        for (int oh = 0; oh < g.OutH; oh++)
-            for (int kh = 0; kh < g.KH; kh++)
+        for (int kh = 0; kh < g.KH; kh++)
+            for (int kw = 0; kw < g.KW; kw++)
             {
-                int prow = (oh * g.SH + kh * g.DH) * wp;
-                for (int kw = 0; kw < g.KW; kw++)
+                int cw = kw * g.DW, off = cw % g.SW * hp * wq + cw / g.SW;
+                float s = 0;
+                for (int oh = 0; oh < g.OutH; oh++)
                 {
-                    float s = 0;
-                    int pc = prow + kw * g.DW;
-                    for (int ow = ow0; ow < g.OutW; ow++) s += Unsafe.Add(ref dr, oh * g.OutW + ow) * Unsafe.Add(ref pr, pc + ow * g.SW);
-                    sacc[kh * g.KW + kw] += s;
+                    int prow = (oh * g.SH + kh * g.DH) * wq + off;
+                    for (int ow = ow0; ow < g.OutW; ow++) s += Unsafe.Add(ref dr, oh * g.OutW + ow) * Unsafe.Add(ref pr, prow + ow);
                 }
+                sacc[kh * g.KW + kw] += s;
             }
     }
 
     /// <summary>
-    /// dst[oh, ow] = b + Σ_{kh,kw} taps[kh*KW+kw] * pad[(oh*sh + kh*dh)*wp + ow*sw + kw*dw]: a bounds-free correlation
-    /// over a padded plane, row by row; stride-1 rows in 8-wide vectors (the last one overlapping the previous).
+    /// dst[oh, ow] = b + Σ_{kh,kw} taps[kh*KW+kw] * P[oh*sh + kh*dh, ow*sw + kw*dw], a bounds-free correlation over the
+    /// padded plane P stored in <paramref name="sw"/> column phases (see PadPlane), so that for every tap the inputs of
+    /// consecutive outputs are contiguous: rows in 8-wide vectors, 32 outputs at a time in four accumulators where the
+    /// row allows, the last block overlapping the previous one instead of leaving a tail.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Correlate(ReadOnlySpan<float> pad, int wp, ReadOnlySpan<float> taps, int kh, int kw, int dh, int dw, int sh, int sw,
+    static void Correlate(ReadOnlySpan<float> pad, int hp, int wq, ReadOnlySpan<float> taps, int kh, int kw, int dh, int dw, int sh, int sw,
         Span<float> dst, int oh, int ow, float b)
     {
         ref float pr = ref MemoryMarshal.GetReference(pad);
         ref float tr = ref MemoryMarshal.GetReference(taps);
         ref float dr = ref MemoryMarshal.GetReference(dst);
-        bool vec = sw == 1 && ow >= 8 && Vector256.IsHardwareAccelerated;
+        bool vec = ow >= 8 && Vector256.IsHardwareAccelerated;
+        // Offset of column tap j in the phased plane (no division in the loops).
+        Span<int> offs = stackalloc int[kw];
+        for (int j = 0; j < kw; j++) offs[j] = j * dw % sw * hp * wq + j * dw / sw;
+        ref int orf = ref MemoryMarshal.GetReference(offs);
         for (int y = 0; y < oh; y++)
         {
-            int rowBase = y * sh * wp;
+            int rowBase = y * sh * wq;
             ref float drow = ref Unsafe.Add(ref dr, y * ow);
             if (ow >= 32 && vec)
             {
-                // 32 outputs at a time in four independent accumulators (hides the FMA latency); the last block
-                // overlaps the previous one instead of leaving a tail.
                 for (int x = 0; ; x += 32)
                 {
                     if (x > ow - 32) x = ow - 32;
                     var a0 = Vector256.Create(b); var a1 = a0; var a2 = a0; var a3 = a0;
                     for (int i = 0; i < kh; i++)
                     {
-                        int r = rowBase + i * dh * wp + x;
+                        int r = rowBase + i * dh * wq + x;
                         for (int j = 0; j < kw; j++)
                         {
                             var t = Vector256.Create(Unsafe.Add(ref tr, i * kw + j));
-                            ref float q = ref Unsafe.Add(ref pr, r + j * dw);
+                            ref float q = ref Unsafe.Add(ref pr, r + Unsafe.Add(ref orf, j));
                             a0 = Vector256.FusedMultiplyAdd(t, Vector256.LoadUnsafe(ref q), a0);
                             a1 = Vector256.FusedMultiplyAdd(t, Vector256.LoadUnsafe(ref q, 8), a1);
                             a2 = Vector256.FusedMultiplyAdd(t, Vector256.LoadUnsafe(ref q, 16), a2);
@@ -272,9 +303,9 @@ public static class DepthwiseConv
                     var a = Vector256.Create(b);
                     for (int i = 0; i < kh; i++)
                     {
-                        int r = rowBase + i * dh * wp + x;
+                        int r = rowBase + i * dh * wq + x;
                         for (int j = 0; j < kw; j++)
-                            a = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref tr, i * kw + j)), Vector256.LoadUnsafe(ref pr, (nuint)(r + j * dw)), a);
+                            a = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref tr, i * kw + j)), Vector256.LoadUnsafe(ref pr, (nuint)(r + Unsafe.Add(ref orf, j))), a);
                     }
                     a.StoreUnsafe(ref drow, (nuint)x);
                     if (x == ow - 8) break;
@@ -286,8 +317,8 @@ public static class DepthwiseConv
                 float a = b;
                 for (int i = 0; i < kh; i++)
                 {
-                    int r = rowBase + i * dh * wp + x * sw;
-                    for (int j = 0; j < kw; j++) a += Unsafe.Add(ref tr, i * kw + j) * Unsafe.Add(ref pr, r + j * dw);
+                    int r = rowBase + i * dh * wq + x;
+                    for (int j = 0; j < kw; j++) a += Unsafe.Add(ref tr, i * kw + j) * Unsafe.Add(ref pr, r + Unsafe.Add(ref orf, j));
                 }
                 Unsafe.Add(ref drow, x) = a;
             }
@@ -298,12 +329,17 @@ public static class DepthwiseConv
     static int PaddedH(in ConvGeometry g) => (g.OutH - 1) * g.SH + (g.KH - 1) * g.DH + 1;
     static int PaddedW(in ConvGeometry g) => (g.OutW - 1) * g.SW + (g.KW - 1) * g.DW + 1;
 
+    // Row pitch of one column phase of the padded plane: ceil(PaddedW / SW).
+    static int PhaseW(in ConvGeometry g) => (PaddedW(g) + g.SW - 1) / g.SW;
+
     /// <summary>
-    /// pad[r, c] = src[r - top, c - left] for the cells inside the source (negative offsets crop it), for an hp x wp
-    /// plane. Only those cells are written: the caller clears the buffer once, and the border stays zero for every
-    /// plane of the same geometry.
+    /// The padded plane P[r, c] = src[r - top, c - left] (zero outside the source; negative offsets crop it) of
+    /// hp x wp cells, stored in <paramref name="s"/> column phases: P[r, c] lives at (c % s)*hp*wq + r*wq + c / s, so a
+    /// stride-s correlation reads contiguous runs (s = 1: the plain row-major plane with pitch wq = wp). Only the
+    /// source cells are written: the caller clears the buffer once, and the border stays zero for every plane of the
+    /// same geometry.
     /// </summary>
-    static void PadPlane(ReadOnlySpan<float> src, int h, int w, int top, int left, float[] pad, int hp, int wp)
+    static void PadPlane(ReadOnlySpan<float> src, int h, int w, int top, int left, float[] pad, int hp, int wp, int s, int wq)
     {
         int c0 = Math.Max(0, left), s0 = Math.Max(0, -left);
         int cn = Math.Max(0, Math.Min(wp - c0, w - s0));
@@ -313,12 +349,22 @@ public static class DepthwiseConv
         ref float pr = ref MemoryMarshal.GetArrayDataReference(pad);
         for (int r = rA; r < rB; r++)
         {
-            ref float s = ref Unsafe.Add(ref sr, (r - top) * w + s0);
-            ref float d = ref Unsafe.Add(ref pr, r * wp + c0);
-            int i = 0;
-            if (Vector256.IsHardwareAccelerated)
-                for (; i <= cn - 8; i += 8) Vector256.LoadUnsafe(ref s, (nuint)i).StoreUnsafe(ref d, (nuint)i);
-            for (; i < cn; i++) Unsafe.Add(ref d, i) = Unsafe.Add(ref s, i);
+            ref float srow = ref Unsafe.Add(ref sr, (r - top) * w + s0);
+            if (s == 1)
+            {
+                ref float d = ref Unsafe.Add(ref pr, r * wq + c0);
+                int i = 0;
+                if (Vector256.IsHardwareAccelerated)
+                    for (; i <= cn - 8; i += 8) Vector256.LoadUnsafe(ref srow, (nuint)i).StoreUnsafe(ref d, (nuint)i);
+                for (; i < cn; i++) Unsafe.Add(ref d, i) = Unsafe.Add(ref srow, i);
+                continue;
+            }
+            for (int q = 0; q < s; q++)
+            {
+                int c = c0 + ((q - c0 % s) + s) % s;            // first column of phase q at or after c0
+                ref float d = ref Unsafe.Add(ref pr, q * hp * wq + r * wq);
+                for (int i = c / s; c < c0 + cn; c += s, i++) Unsafe.Add(ref d, i) = Unsafe.Add(ref srow, c - c0);
+            }
         }
     }
 

@@ -134,7 +134,7 @@ public static unsafe class MaxPool2x2Kernel
                 float m = yo[j], gv = go[j];
                 float a = x0[2 * j], b = x0[2 * j + 1], c = x1[2 * j], d = x1[2 * j + 1];
                 int sel;
-                if (m == m) sel = a == m ? 0 : b == m ? 1 : c == m ? 2 : 3;
+                if (!float.IsNaN(m)) sel = a == m ? 0 : b == m ? 1 : c == m ? 2 : 3;
                 else sel = float.IsNaN(d) ? 3 : float.IsNaN(c) ? 2 : float.IsNaN(b) ? 1 : 0;
                 g0[2 * j] = sel == 0 ? gv : 0f;
                 g0[2 * j + 1] = sel == 1 ? gv : 0f;
