@@ -43,6 +43,24 @@ public static partial class Ops
         });
     }
 
+    /// <summary>
+    /// <see cref="Conv"/> followed by <paramref name="act"/>, fused into the kernel's store when nothing is recorded
+    /// (under <see cref="Autograd.NoGrad"/>): the inference plan of <see cref="NN.Sequential"/> uses it for Conv + ReLU.
+    /// With autograd on it is the two recorded ops.
+    /// </summary>
+    internal static Tensor ConvFused(Tensor x, Tensor w, Tensor? b, int[] stride, int[] padding, int[] dilation, int groups, GemmActivation act)
+    {
+        if (act == GemmActivation.None) return Conv(x, w, b, stride, padding, dilation, groups);
+        if (Autograd.IsEnabled) return Relu(Conv(x, w, b, stride, padding, dilation, groups));
+        string op = ConvArgs.Name("Conv", w.Rank);
+        var (geo, outShape) = ConvArgs.Conv(op, x.Shape, w.Shape, b?.Shape, stride, padding, dilation, groups);
+        Tensor xc = ConvArgs.Dense(x), wc = ConvArgs.Dense(w);
+        Tensor? bc = b is null ? null : ConvArgs.Dense(b);
+        var y = ConvArgs.Output(outShape);
+        ConvKernel.Forward(xc.Span, wc.Span, bc is null ? default : bc.Span, y.Span, geo, act);
+        return y;
+    }
+
     /// <summary>1-D convolution: x [N, C, L], w [Cout, C/groups, k]. See <see cref="Conv"/>.</summary>
     public static Tensor Conv1d(Tensor x, Tensor w, Tensor? b = null, int stride = 1, int padding = 0, int dilation = 1, int groups = 1)
         => ConvN("Conv1d", 1, x, w, b, stride, padding, dilation, groups);

@@ -24,6 +24,9 @@ public static unsafe class ConvKernel
 {
     // Below this many multiply-adds a call stays on the calling thread.
     const long ParallelMacs = 1 << 20;
+    // Below this many multiply-adds a call whose items do not split evenly over the threads (a single image) stays on
+    // the calling thread too: handing each product's halves to a worker costs more than it saves at that size.
+    const long InnerParallelMacs = 1 << 23;
     // Target size (floats) of one im2col block: output positions are tiled so the block stays in L2.
     const int ColBlockFloats = 1 << 17;
     // Columns (output positions) a product should have at least, so the packing of its A operand is amortised.
@@ -36,17 +39,29 @@ public static unsafe class ConvKernel
 
     /// <summary>y = conv(x, w) + b. <paramref name="bias"/> may be empty (no bias) or hold OutChannels values.</summary>
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y, in ConvGeometry g)
+        => Forward(x, w, bias, y, g, GemmActivation.None);
+
+    /// <summary>
+    /// y = act(conv(x, w) + b), the activation applied while each block of y is still in cache (in GEMM's epilogue, or
+    /// right after the small-kernel product of a sample); bitwise the same as the activation applied afterwards.
+    /// </summary>
+    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y, in ConvGeometry g, GemmActivation act)
     {
         g.CheckLengths("ConvKernel.Forward", x.Length, w.Length, y.Length);
         CheckBias("ConvKernel.Forward", bias, g);
         if (g.OutputLength == 0) return;
-        if (g.IsDepthwise2d) { DepthwiseConv.Forward(x, w, bias, y, g); return; }
+        if (g.IsDepthwise2d)
+        {
+            DepthwiseConv.Forward(x, w, bias, y, g);
+            if (act == GemmActivation.Relu) { var yo = y[..(int)g.OutputLength]; TensorPrimitives.Max(yo, 0f, yo); }
+            return;
+        }
         if (g.ColRows <= SmallKConv.MaxRows)
         {
             fixed (float* px = x, pw = w, pb = bias, py = y)
             {
                 var (outer, _) = Plan(g.Macs, g.Batch);
-                Parallelism.For(outer, new SmallForwardJob(g, px, pw, bias.IsEmpty ? null : pb, py, outer));
+                Parallelism.For(outer, new SmallForwardJob(g, px, pw, bias.IsEmpty ? null : pb, py, outer, act));
             }
             return;
         }
@@ -66,7 +81,7 @@ public static unsafe class ConvKernel
             fixed (float* px = x, pw = wt, pb = bias, py = y)
             {
                 var (outer, inner) = Plan(g.Macs, Units(g).units);
-                var job = new ForwardJob(g, px, pw, bias.IsEmpty ? null : pb, py, outer, inner);
+                var job = new ForwardJob(g, px, pw, bias.IsEmpty ? null : pb, py, outer, inner, act);
                 Parallelism.For(outer, job);
             }
         }
@@ -77,7 +92,7 @@ public static unsafe class ConvKernel
     // group each block is computed transposed,
     // Yᵀ[positions x Cout/groups] = colᵀ·Wᵀ (both operands packed by row copies, and the channel count, a multiple
     // of the micro-kernel's width in common networks, on the N side), then transposed into NCHW with 8x8 SIMD tiles.
-    readonly struct ForwardJob(ConvGeometry g, float* x, float* w, float* b, float* y, int chunks, int threads) : Parallelism.IChunk
+    readonly struct ForwardJob(ConvGeometry g, float* x, float* w, float* b, float* y, int chunks, int threads, GemmActivation act) : Parallelism.IChunk
     {
         public void Run(int t)
         {
@@ -106,14 +121,14 @@ public static unsafe class ConvKernel
                             if (direct)
                             {
                                 // 1x1: the input is its own im2col matrix; one product straight into NCHW.
-                                Gemm.Execute(new Gemm.Args(true, false, og, len, rows, 1f, wg, og, xg + p0, p, 0f, yg + p0, p, bg, null, GemmActivation.None), Gemm.Selected, threads);
+                                Gemm.Execute(new Gemm.Args(true, false, og, len, rows, 1f, wg, og, xg + p0, p, 0f, yg + p0, p, bg, null, act), Gemm.Selected, threads);
                                 continue;
                             }
                             if (cnt == 1)
                             {
                                 Im2Col.Unfold(new ReadOnlySpan<float>(xg, cg * isp), buf, g, 0, rows, p0, p1);
-                                if (!onN) { Mm(true, false, og, len, rows, wg, og, col, len, 0f, yg + p0, p, bg, threads); continue; }
-                                MmT(len, og, rows, col, len, wg, tp, bg, threads);
+                                if (!onN) { Mm(true, false, og, len, rows, wg, og, col, len, 0f, yg + p0, p, bg, threads, act); continue; }
+                                MmT(len, og, rows, col, len, wg, tp, bg, threads, act);
                                 Transpose8.Run(tp, og, yg + p0, p, len, og);
                                 continue;
                             }
@@ -123,13 +138,13 @@ public static unsafe class ConvKernel
                                 Im2Col.Unfold(new ReadOnlySpan<float>(xg + (long)j * g.InChannels * isp, cg * isp), buf.AsSpan(j * p), g, 0, rows, 0, p, ld);
                             if (!onN)
                             {
-                                Mm(true, false, og, ld, rows, wg, og, col, ld, 0f, tp, ld, bg, threads);
+                                Mm(true, false, og, ld, rows, wg, og, col, ld, 0f, tp, ld, bg, threads, act);
                                 for (int j = 0; j < cnt; j++)
                                     for (int o = 0; o < og; o++)
                                         new ReadOnlySpan<float>(tp + (long)o * ld + j * p, p).CopyTo(new Span<float>(yg + (long)j * g.OutChannels * p + (long)o * p, p));
                                 continue;
                             }
-                            MmT(ld, og, rows, col, ld, wg, tp, bg, threads);
+                            MmT(ld, og, rows, col, ld, wg, tp, bg, threads, act);
                             for (int j = 0; j < cnt; j++)
                                 Transpose8.Run(tp + (long)j * p * og, og, yg + (long)j * g.OutChannels * p, p, p, og);
                         }
@@ -143,15 +158,15 @@ public static unsafe class ConvKernel
         }
 
         // C[m x n] = Aᵀ·B with A stored k x m (lda), B stored k x n, bias per column.
-        static void MmT(int m, int n, int k, float* a, int lda, float* bm, float* c, float* bias, int threads)
+        static void MmT(int m, int n, int k, float* a, int lda, float* bm, float* c, float* bias, int threads, GemmActivation act)
         {
             if (m == 0 || n == 0) return;
-            Gemm.Execute(new Gemm.Args(true, false, m, n, k, 1f, a, lda, bm, n, 0f, c, n, null, bias, GemmActivation.None), Gemm.Selected, threads);
+            Gemm.Execute(new Gemm.Args(true, false, m, n, k, 1f, a, lda, bm, n, 0f, c, n, null, bias, act), Gemm.Selected, threads);
         }
     }
 
     // Few im2col rows: the product runs in SmallKConv straight from the row-major weight.
-    readonly struct SmallForwardJob(ConvGeometry g, float* x, float* w, float* b, float* y, int chunks) : Parallelism.IChunk
+    readonly struct SmallForwardJob(ConvGeometry g, float* x, float* w, float* b, float* y, int chunks, GemmActivation act) : Parallelism.IChunk
     {
         public void Run(int t)
         {
@@ -168,9 +183,10 @@ public static unsafe class ConvKernel
                         var xs = new ReadOnlySpan<float>(x + ((long)n * g.InChannels + grp * cg) * isp, cg * isp);
                         ReadOnlySpan<float> col = xs;
                         if (!pointwise) { Im2Col.Unfold(xs, buf, g, 0, rows); col = buf.AsSpan(0, rows * p); }
+                        var ys = new Span<float>(y + ((long)n * g.OutChannels + grp * og) * p, og * p);
                         SmallKConv.Forward(col, rows, p, new ReadOnlySpan<float>(w + (long)grp * og * rows, og * rows), og,
-                            b == null ? default : new ReadOnlySpan<float>(b + grp * og, og),
-                            new Span<float>(y + ((long)n * g.OutChannels + grp * og) * p, og * p), p);
+                            b == null ? default : new ReadOnlySpan<float>(b + grp * og, og), ys, p);
+                        if (act == GemmActivation.Relu) TensorPrimitives.Max(ys, 0f, ys);   // while the sample is in cache
                     }
             }
             finally { if (buf != null) ArrayPool<float>.Shared.Return(buf); }
@@ -428,10 +444,11 @@ public static unsafe class ConvKernel
     }
 
     // C = op(A)·op(B) + beta·C (+ bias per row) on `threads` threads.
-    static void Mm(bool ta, bool tb, int m, int n, int k, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, float* biasRow, int threads)
+    static void Mm(bool ta, bool tb, int m, int n, int k, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, float* biasRow, int threads,
+        GemmActivation act = GemmActivation.None)
     {
         if (m == 0 || n == 0) return;
-        Gemm.Execute(new Gemm.Args(ta, tb, m, n, k, 1f, a, lda, b, ldb, beta, c, ldc, biasRow, null, GemmActivation.None), Gemm.Selected, threads);
+        Gemm.Execute(new Gemm.Args(ta, tb, m, n, k, 1f, a, lda, b, ldb, beta, c, ldc, biasRow, null, act), Gemm.Selected, threads);
     }
 
     /// <summary>
@@ -462,7 +479,7 @@ public static unsafe class ConvKernel
         int t = Parallelism.MaxThreads;
         if (macs < ParallelMacs || t == 1) return (1, 1);
         if (items >= t && (items % t == 0 || items >= 4 * t)) return (t, 1);
-        return (1, t);
+        return macs < InnerParallelMacs ? (1, 1) : (1, t);
     }
 
     /// <summary>How many threads to use for <paramref name="macs"/> multiply-adds over <paramref name="items"/> independent items (no inner split).</summary>
