@@ -38,6 +38,24 @@ foreach (int batch in new[] { 256, 1 })
     }
     Console.WriteLine($"batch {batch}: layer-by-layer {whole / reps:F4} ms/forward, Sequential.Call {t0 / 2 / reps:F4} ms ({batch / (t0 / 2 / reps) * 1000:F0} img/s)");
     t0 = 0;
+    // The fused inference plan, timed per segment (conv+relu+pool, conv+relu+pool, flatten+linear+relu+linear).
+    var segs = new[] { new Sequential(model[0], model[1], model[2]), new Sequential(model[3], model[4], model[5]), new Sequential(model[6], model[7], model[8], model[9]) };
+    var ts = new double[segs.Length];
+    for (int pass = 0; pass < 2; pass++)
+    {
+        Array.Clear(ts);
+        for (int r = 0; r < reps; r++)
+        {
+            var h = x;
+            for (int i = 0; i < segs.Length; i++)
+            {
+                long a = Stopwatch.GetTimestamp();
+                h = segs[i].Call(h);
+                ts[i] += Stopwatch.GetElapsedTime(a).TotalMilliseconds;
+            }
+        }
+    }
+    for (int i = 0; i < segs.Length; i++) Console.WriteLine($"  fused segment {i}: {ts[i] / reps:F4} ms");
     for (int i = 0; i < model.Count; i++) Console.WriteLine($"  {i} {model[i].TypeName,-10} {t[i] / reps:F4} ms  {100 * t[i] / whole:F1}%");
 }
 

@@ -84,7 +84,7 @@ public abstract class ConvNd : Module
     public override Tensor Forward(Tensor input) => Forward(input, GemmActivation.None);
 
     /// <summary>The forward followed by <paramref name="act"/> (fused into the kernel under NoGrad, see <see cref="Sequential"/>).</summary>
-    internal Tensor Forward(Tensor input, GemmActivation act)
+    internal Tensor Forward(Tensor input, GemmActivation act, bool maxPool2x2 = false)
     {
         int dims = KernelSize.Length;
         CheckChannelsFirst(input, dims, InChannels);
@@ -95,10 +95,11 @@ public abstract class ConvNd : Module
                 if (padded < Dilation[i] * (KernelSize[i] - 1) + 1)
                     throw InputError(input, $"spatial sizes of at least the kernel {Repr.Tuple(KernelSize)} (dilation {Repr.Tuple(Dilation)}, after padding)", $"axis {2 + i} has {input.Shape[2 + i]}");
             }
-        if (Transposed && act != GemmActivation.None) return Ops.Relu(Forward(input, GemmActivation.None));
+        if (Transposed && (act != GemmActivation.None || maxPool2x2))
+            throw new InvalidOperationException($"{TypeName}: fused activations are for convolutions, not transposed ones.");
         return Transposed
             ? Ops.ConvTranspose(input, Weight, Bias, Stride, Padding, OutputPadding, Dilation, Groups)
-            : Ops.ConvFused(input, Weight, Bias, Stride, _padArg, Dilation, Groups, act);
+            : Ops.ConvFused(input, Weight, Bias, Stride, _padArg, Dilation, Groups, act, maxPool2x2);
     }
 
     protected internal override long MultiplyAdds(Tensor input, Tensor output) => Transposed

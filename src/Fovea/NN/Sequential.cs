@@ -63,8 +63,10 @@ public class Sequential : Module, IEnumerable<Module>
                 && next.GetType() == typeof(ReLU) && !next.HasForwardHooks;
             if (fuse && m is ConvNd { Transposed: false } conv && (m.GetType() == typeof(Conv2d) || m.GetType() == typeof(Conv1d) || m.GetType() == typeof(Conv3d)))
             {
-                x = conv.Forward(x, GemmActivation.Relu);
-                i++;
+                // Conv2d + ReLU + 2x2 max pool: the convolution's output lives only in a pooled scratch buffer.
+                bool pool = m.GetType() == typeof(Conv2d) && i + 2 < _layers.Count && IsPlainMaxPool2x2(_layers[i + 2]);
+                x = conv.Forward(x, GemmActivation.Relu, pool);
+                i += pool ? 2 : 1;
             }
             else if (fuse && m.GetType() == typeof(Linear))
             {
@@ -75,6 +77,10 @@ public class Sequential : Module, IEnumerable<Module>
         }
         return x;
     }
+
+    // MaxPool2d with a 2x2 window, stride 2, no padding or dilation, floor mode, no hooks.
+    static bool IsPlainMaxPool2x2(Module m) => m.GetType() == typeof(MaxPool2d) && !m.HasForwardHooks && m is MaxPool2d p
+        && p.KernelSize is [2, 2] && p.Stride is [2, 2] && p.Padding is [0, 0] && p.Dilation is [1, 1] && !p.CeilMode;
 
     public IEnumerator<Module> GetEnumerator() => _layers.GetEnumerator();
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();

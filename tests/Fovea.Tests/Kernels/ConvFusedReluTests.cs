@@ -39,4 +39,34 @@ public class ConvFusedReluTests
         ConvKernel.Forward(x, wt, b, y, geo, GemmActivation.Relu);
         Assert.Equal(expected, y);
     }
+
+    // Conv + ReLU + 2x2 max pool in one call equals the three passes, bitwise, on every path (odd sizes: floor mode).
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void MaxPoolFusionMatchesSeparatePasses(int batch, int cin, int cout, int h, int w, int k, int pad, int groups)
+    {
+        var r = new Random(batch * 1000 + cin * 100 + cout + 7);
+        var c = new ConvCase([batch, cin, h, w], [cout, cin / groups, k, k], [1, 1], [pad, pad], [pad, pad], [1, 1], groups);
+        var x = ConvCase.Randn(r, ConvCase.Numel(c.XShape));
+        var wt = ConvCase.Randn(r, ConvCase.Numel(c.WShape));
+        var b = ConvCase.Randn(r, cout);
+        var geo = c.Geometry();
+        int[] ys = c.YShape;
+        var full = new float[ConvCase.Numel(ys)];
+        ConvKernel.Forward(x, wt, b, full, geo, GemmActivation.Relu);
+        var expected = new float[batch * cout * (ys[2] / 2) * (ys[3] / 2)];
+        MaxPool2x2Kernel.Forward(full, expected, batch * cout, ys[2], ys[3]);
+        foreach (var act in new[] { GemmActivation.Relu, GemmActivation.None })
+        {
+            if (act == GemmActivation.None)
+            {
+                ConvKernel.Forward(x, wt, b, full, geo);
+                MaxPool2x2Kernel.Forward(full, expected, batch * cout, ys[2], ys[3]);
+            }
+            var y = new float[expected.Length];
+            y.AsSpan().Fill(float.NaN);
+            ConvKernel.ForwardMaxPool2x2(x, wt, b, y, geo, act);
+            Assert.Equal(expected, y);
+        }
+    }
 }

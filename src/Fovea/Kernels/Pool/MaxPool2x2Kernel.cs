@@ -27,6 +27,13 @@ public static unsafe class MaxPool2x2Kernel
         }
     }
 
+    /// <summary><see cref="Forward"/> on the calling thread only (for callers that are already one of several workers).</summary>
+    internal static void ForwardSerial(float* x, float* y, int planes, int h, int w)
+    {
+        if (planes == 0 || h / 2 == 0 || w / 2 == 0) return;
+        new ForwardBody { X = x, Y = y, H = h, W = w }.Run(0, planes);
+    }
+
     /// <summary>
     /// gx[p, 2i+a, 2j+b] = g[p, i, j] where that element was the window's chosen maximum (see the class summary),
     /// else 0; every element of gx is written (rows and columns outside any window get 0).
