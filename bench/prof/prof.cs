@@ -56,6 +56,10 @@ foreach (int batch in new[] { 256, 1 })
         }
     }
     for (int i = 0; i < segs.Length; i++) Console.WriteLine($"  fused segment {i}: {ts[i] / reps:F4} ms");
+    var calls = new double[reps];
+    for (int r = 0; r < reps; r++) { long a = Stopwatch.GetTimestamp(); model.Call(x); calls[r] = Stopwatch.GetElapsedTime(a).TotalMilliseconds; }
+    Array.Sort(calls);
+    Console.WriteLine($"  per call: median {calls[reps / 2]:F4} ms, p10 {calls[reps / 10]:F4}, p90 {calls[reps * 9 / 10]:F4}");
     for (int i = 0; i < model.Count; i++) Console.WriteLine($"  {i} {model[i].TypeName,-10} {t[i] / reps:F4} ms  {100 * t[i] / whole:F1}%");
 }
 

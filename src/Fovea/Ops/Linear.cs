@@ -42,7 +42,7 @@ public static partial class Ops
         }
         if (act != GemmActivation.None)   // autograd is off here
         {
-            if (inF == 0) TensorPrimitives.Max(y.Span, 0f, y.Span);
+            if (inF == 0) Map.Unary<ReluOp>(y.Span, y.Span);
             return y;
         }
         var xShape = x.Shape;
@@ -93,7 +93,7 @@ public static partial class Ops
             var yr = y.Slice(r * outF, outF);
             for (int o = 0; o < outF; o++) yr[o] = TensorPrimitives.Dot(xr, w.Slice(o * inF, inF));
             if (!b.IsEmpty) TensorPrimitives.Add(yr, b, yr);
-            if (act == GemmActivation.Relu) TensorPrimitives.Max(yr, 0f, yr);
+            if (act == GemmActivation.Relu) Map.Unary<ReluOp>(yr, yr);
         }
     }
 }

@@ -53,7 +53,7 @@ public static unsafe class ConvKernel
         if (g.IsDepthwise2d)
         {
             DepthwiseConv.Forward(x, w, bias, y, g);
-            if (act == GemmActivation.Relu) { var yo = y[..(int)g.OutputLength]; TensorPrimitives.Max(yo, 0f, yo); }
+            if (act == GemmActivation.Relu) { var yo = y[..(int)g.OutputLength]; ParallelMap.Unary<ReluOp>(yo, yo); }
             return;
         }
         if (g.ColRows <= SmallKConv.MaxRows)
@@ -251,7 +251,7 @@ public static unsafe class ConvKernel
                         var ys = pooled == null ? new Span<float>(y + ((long)n * g.OutChannels + grp * og) * p, og * p) : sampleOut.AsSpan(grp * og * p, og * p);
                         SmallKConv.Forward(col, rows, p, new ReadOnlySpan<float>(w + (long)grp * og * rows, og * rows), og,
                             b == null ? default : new ReadOnlySpan<float>(b + grp * og, og), ys, p);
-                        if (act == GemmActivation.Relu) TensorPrimitives.Max(ys, 0f, ys);   // while the sample is in cache
+                        if (act == GemmActivation.Relu) Map.Unary<ReluOp>(ys, ys);   // while the sample is in cache
                     }
                     if (pooled != null)
                         fixed (float* so = sampleOut)
