@@ -89,6 +89,16 @@ public static unsafe class MaxPool2x2Kernel
                             var odd = Sse.Shuffle(a, b, 0b11_01_11_01);
                             Vector128.Max(even, odd).Store(yo + j);
                         }
+                        // A last step that ends at the row's end, overlapping outputs already written (with the same
+                        // values): narrow planes (14 or 7 outputs a row) would otherwise spend most time in the scalar tail.
+                        if (j < ow && ow >= 4)
+                        {
+                            int k = ow - 4;
+                            var a = Vector128.Max(Vector128.Load(r0 + 2 * k), Vector128.Load(r1 + 2 * k));
+                            var b = Vector128.Max(Vector128.Load(r0 + 2 * k + 4), Vector128.Load(r1 + 2 * k + 4));
+                            Vector128.Max(Sse.Shuffle(a, b, 0b10_00_10_00), Sse.Shuffle(a, b, 0b11_01_11_01)).Store(yo + k);
+                            j = ow;
+                        }
                     }
                     for (; j < ow; j++)
                         yo[j] = Max4(r0[2 * j], r0[2 * j + 1], r1[2 * j], r1[2 * j + 1]);
