@@ -8,6 +8,7 @@ public static class FoveaApp
 {
     public static int Run(string[] args)
     {
+        Onnx.OnnxModelSpec.Register();      // checkpoints of fine-tuned ONNX models ("onnx" architecture) load everywhere
         var app = new CommandApp();
         app.Configure(c =>
         {
