@@ -25,8 +25,8 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         public string? Dataset { get; set; }
         [CommandOption("--data <DIR>")][Description("Data folder. Without it, fashion-mnist uses the embedded subset.")]
         public string? Data { get; set; }
-        [CommandOption("--epochs <N>")][Description("Epochs (default 8).")]
-        public int Epochs { get; set; } = 8;
+        [CommandOption("--epochs <N>")][Description("Epochs (default 15).")]
+        public int Epochs { get; set; } = 15;
         [CommandOption("--batch-size <B>")][Description("Mini-batch size (default 128).")]
         public int BatchSize { get; set; } = 128;
         [CommandOption("--lr <X>")][Description("Peak learning rate (default: 1e-3 for adam/adamw, 0.05 for sgd).")]
@@ -212,7 +212,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         File.WriteAllText(Path.Combine(outDir, "metrics.json"), metrics.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         var h = result.History;
         Plots.TrainingCurves(Path.Combine(outDir, "curves.png"), [.. h.Select(m => m.TrainLoss)], [.. h.Select(m => m.ValidationLoss ?? double.NaN)],
-            [.. h.Select(m => m.TrainAccuracy)], [.. h.Select(m => m.ValidationAccuracy ?? double.NaN)], $"{s.Model} on {src.Name} (train vs {monitorName})");
+            [.. h.Select(m => m.TrainAccuracy)], [.. h.Select(m => m.ValidationAccuracy ?? double.NaN)], $"{s.Model} on {src.Name}", validationLabel: monitorName);
         Plots.ConfusionMatrix(Path.Combine(outDir, "confusion.png"), test.Confusion, test.ClassNames, $"{s.Model}, test set");
 
         if (s.Json) { Console.WriteLine(metrics.ToJsonString()); return 0; }
