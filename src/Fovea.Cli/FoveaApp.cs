@@ -9,6 +9,7 @@ public static class FoveaApp
 {
     public static int Run(string[] args)
     {
+        Onnx.OnnxModelSpec.Register();      // checkpoints of fine-tuned ONNX models ("onnx" architecture) load everywhere
         // Redirected output (logs, CI) is not wrapped at 80 columns.
         if (Console.IsOutputRedirected && AnsiConsole.Profile.Width < 160) AnsiConsole.Profile.Width = 160;
         var app = new CommandApp();

@@ -61,7 +61,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         public int? PerClass { get; set; }
         [CommandOption("--image-size <S>")][Description("Resize the images to S x S (default: as stored; a checkpoint given with --init sets it).")]
         public int? ImageSize { get; set; }
-        [CommandOption("--init <CKPT>")][Description("Start from a checkpoint written by `fovea train` (transfer learning): its architecture, weights and normalisation.")]
+        [CommandOption("--init <CKPT>")][Description("Start from a checkpoint written by `fovea train` (transfer learning): its architecture, weights and normalisation; or from an ONNX classifier (MODEL.onnx: input shape from its graph, normalisation from its fovea.mean/fovea.std metadata, else mean 0 std 1).")]
         public string? Init { get; set; }
         [CommandOption("--freeze <PATTERN>")][Description("Freeze parameters whose names match a glob (e.g. '0.*' or 'stages.*'), after --init.")]
         public string? Freeze { get; set; }
@@ -125,7 +125,8 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         ModelSpec spec;
         string initNote = "";
         if (s.Init is not null)
-            (model, spec, initNote) = Pretrained(s, classNames, channels);
+            (model, spec, initNote) = OnnxInit.IsOnnx(s.Init) ? OnnxInit.Pretrained(s.Init, s.Head, classNames, channels, s.ImageSize ?? stored, s.Seed)
+                : Pretrained(s, classNames, channels);
         else
         {
             spec = new ModelSpec(s.Model, channels, s.ImageSize ?? stored, classNames, src.Mean, src.Std);
@@ -145,6 +146,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         var optimizer = MakeOptimizer(s, model);
         var (scheduler, perBatch) = MakeScheduler(s, optimizer, trainLoader.BatchesPerEpoch);
         string outDir = s.Out ?? Path.Combine("runs", s.Model);
+        OnnxInit.WriteGraph(model, spec, outDir);     // an ONNX model's graph goes next to its checkpoints
         var trainer = new Trainer(model, new CrossEntropyLoss(labelSmoothing: s.LabelSmoothing), optimizer, trainLoader, monitorLoader, scheduler,
             new TrainerOptions
             {
@@ -202,6 +204,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         // The reported test accuracy is the final model's: no selection on the test set.
         var test = Evaluator.Evaluate(model, new DataLoader(testSet, 256, transforms: evalTransforms), numClasses: spec.NumClasses);
         if (s.Init is not null) model.Unfreeze();      // the saved model is a whole model again
+        OnnxInit.WriteGraph(model, spec, outDir);
         string modelPath = Path.Combine(outDir, "model.ckpt");
         IO.Checkpoint.Save(modelPath, model.StateDict().Select(kv => new KeyValuePair<string, Tensor>("model." + kv.Key, kv.Value)),
             new JsonObject { ["kind"] = "fovea-model", ["model"] = spec.ToJson(), ["test_accuracy"] = test.Accuracy });
@@ -269,8 +272,14 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
             throw new UsageException($"--init {s.Init} predicts {preSpec.NumClasses} classes but the data has {classNames.Length}: pass --head {classNames.Length}.");
         if (s.Head is int h && h != classNames.Length)
             throw new UsageException($"--head {h} does not match the data's {classNames.Length} classes.");
-        var spec = new ModelSpec(preSpec.Name, preSpec.InChannels, s.ImageSize ?? preSpec.ImageSize, classNames, preSpec.Mean, preSpec.Std);
+        var spec = new ModelSpec(preSpec.Name, preSpec.InChannels, s.ImageSize ?? preSpec.ImageSize, classNames, preSpec.Mean, preSpec.Std,
+            preSpec.Graph is null ? null : OnnxInit.GraphFile);
         if (s.Head is null) return (pre, spec, $"initialised from {s.Init} ({preSpec.Name})");
+        if (pre is Onnx.OnnxModule onnx)
+        {
+            onnx.ReplaceHead(classNames.Length, new Generator(s.Seed));
+            return (onnx, spec, $"initialised from {s.Init} ({preSpec.Name}); new head with {classNames.Length} outputs");
+        }
         // A fresh model of the same architecture with the new class count; every weight but the last Linear's copied.
         var model = spec.Build(new Generator(s.Seed));
         var head = model.NamedModules().Last(m => m.Module is Linear).Name;
