@@ -26,17 +26,37 @@ public class OnnxTrainCliTests : IDisposable
         finally { Console.SetOut(old); }
     }
 
+    // A small stand-in for the UCI digits file in its format (64 pixels 0..16 and a label per line): each class is a
+    // bright bar at its own place plus noise, so the tests need no python3-sklearn.
+    string DigitsCsv()
+    {
+        string path = Path.Combine(_dir, "digits.csv");
+        if (File.Exists(path)) return path;
+        var g = new Generator(11);
+        var lines = new List<string>();
+        for (int n = 0; n < 300; n++)
+        {
+            int c = n % 10;
+            var px = new int[64];
+            for (int i = 0; i < 64; i++) px[i] = g.NextInt(4);
+            for (int i = 0; i < 8; i++) px[(c % 8) * 8 + i] = 12 + g.NextInt(5);
+            if (c >= 8) for (int i = 0; i < 8; i++) px[i * 8 + c - 4] = 16;
+            lines.Add(string.Join(",", px) + "," + c);
+        }
+        File.WriteAllLines(path, lines);
+        return path;
+    }
+
     [Fact]
     public void ExportedCheckpointFineTunesFromOnnxThenEvalPredictAndInfoWork()
     {
-        if (!File.Exists(UciDigits.DefaultPath)) return;        // needs python3-sklearn's copy of the UCI digits
         string pre = Path.Combine(_dir, "pre"), onnx = Path.Combine(_dir, "exported", "cnn-bn.onnx"), run = Path.Combine(_dir, "run");
         var (code, output) = Run("train", "--model", "cnn-bn", "--epochs", "1", "--limit", "256", "--out", pre, "--json");
         Assert.True(code == 0, output);
         (code, output) = Run("export", "--checkpoint", Path.Combine(pre, "model.ckpt"), "--onnx", onnx, "--json");
         Assert.True(code == 0, output);
 
-        (code, output) = Run("train", "--init", onnx, "--head", "10", "--freeze", "0.*", "--dataset", "digits", "--per-class", "10",
+        (code, output) = Run("train", "--init", onnx, "--head", "10", "--freeze", "0.*", "--dataset", "digits", "--data", DigitsCsv(), "--per-class", "10",
             "--epochs", "3", "--batch-size", "20", "--lr", "0.003", "--out", run, "--json");
         Assert.True(code == 0, output);
         var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")))!;
@@ -54,10 +74,10 @@ public class OnnxTrainCliTests : IDisposable
         // The run folder moves as a whole (the graph path is relative).
         string moved = Path.Combine(_dir, "moved");
         Directory.Move(run, moved);
-        (code, output) = Run("eval", "--checkpoint", Path.Combine(moved, "model.ckpt"), "--dataset", "digits", "--json");
+        (code, output) = Run("eval", "--checkpoint", Path.Combine(moved, "model.ckpt"), "--dataset", "digits", "--data", DigitsCsv(), "--json");
         Assert.True(code == 0, output);
         Assert.InRange((double)JsonNode.Parse(output)!["accuracy"]!, 0.2, 1.0);
-        (code, output) = Run("eval", "--checkpoint", Path.Combine(moved, "best.ckpt"), "--dataset", "digits", "--json");
+        (code, output) = Run("eval", "--checkpoint", Path.Combine(moved, "best.ckpt"), "--dataset", "digits", "--data", DigitsCsv(), "--json");
         Assert.True(code == 0, output);
 
         string npy = Path.Combine(_dir, "x.npy");
@@ -71,7 +91,7 @@ public class OnnxTrainCliTests : IDisposable
         Assert.Contains("onnx", output);
 
         // A fine-tuned ONNX run is itself a starting point: its checkpoint, with a new head.
-        (code, output) = Run("train", "--init", Path.Combine(moved, "model.ckpt"), "--head", "10", "--dataset", "digits", "--per-class", "5",
+        (code, output) = Run("train", "--init", Path.Combine(moved, "model.ckpt"), "--head", "10", "--dataset", "digits", "--data", DigitsCsv(), "--per-class", "5",
             "--epochs", "1", "--out", Path.Combine(_dir, "again"), "--json");
         Assert.True(code == 0, output);
         Assert.True(File.Exists(Path.Combine(_dir, "again", "model.onnx")));
@@ -80,11 +100,10 @@ public class OnnxTrainCliTests : IDisposable
     [Fact]
     public void OnnxInitWithoutHeadForADifferentClassCountIsAUsageError()
     {
-        if (!File.Exists(UciDigits.DefaultPath)) return;
         string pre = Path.Combine(_dir, "pre"), onnx = Path.Combine(_dir, "m.onnx");
         Assert.Equal(0, Run("train", "--model", "fmnist-cnn", "--epochs", "1", "--limit", "64", "--out", pre, "--json").Code);
         Assert.Equal(0, Run("export", "--checkpoint", Path.Combine(pre, "model.ckpt"), "--onnx", onnx, "--json").Code);
-        var (code, output) = Run("train", "--init", onnx, "--head", "5", "--dataset", "digits", "--per-class", "3", "--epochs", "1", "--out", Path.Combine(_dir, "r"));
+        var (code, output) = Run("train", "--init", onnx, "--head", "5", "--dataset", "digits", "--data", DigitsCsv(), "--per-class", "3", "--epochs", "1", "--out", Path.Combine(_dir, "r"));
         Assert.NotEqual(0, code);
         Assert.Contains("--head 5 does not match", output);
     }
