@@ -108,7 +108,8 @@ public static class ExplainPlots
     }
 
     /// <summary>
-    /// A panel: one row per image (its title, e.g. the class and probability, under the input in the first column),
+    /// A panel: one row per image (its title, e.g. the class and probability, under the input in the first column;
+    /// a '\n' starts a second line),
     /// one column per method (titled) holding the heat map blended over the image. <paramref name="images"/> is
     /// [N,C,H,W] in [0, 1]; each method's attribution is [N,C′,H,W].
     /// </summary>
@@ -128,7 +129,7 @@ public static class ExplainPlots
             if (a.Rank != 4 || a.Shape[0] != n || a.Shape[2] != h || a.Shape[3] != w)
                 throw new ShapeMismatchException($"ExplainPlots.Panel: attribution '{name}' must be [{n},C,{h},{w}], got {a.Shape}.");
 
-        const int pad = 6, header = 24, caption = 20;
+        const int pad = 6, header = 24, caption = 34;
         int top = title is null ? 0 : 30;
         int cols = methods.Count + 1;
         int cellW = cellSize + 2 * pad, cellH = cellSize + caption + 2 * pad;
@@ -172,7 +173,9 @@ public static class ExplainPlots
                 float x0 = col * cellW + pad;
                 canvas.DrawImage(skImg, SKRect.Create(x0 + (cellSize - dw) / 2, y0 + (cellSize - dh) / 2, dw, dh), sampling);
             }
-            canvas.DrawText(Fit(imageTitles[i], font, cellW - 4), cellW / 2f, y0 + cellSize + 15, SKTextAlign.Center, font, paint);
+            var lines = imageTitles[i].Split('\n');
+            for (int l = 0; l < Math.Min(lines.Length, 2); l++)
+                canvas.DrawText(Fit(lines[l], font, cellW - 4), cellW / 2f, y0 + cellSize + 15 + 14 * l, SKTextAlign.Center, font, paint);
         }
         using var png = surface.Snapshot().Encode(SKEncodedImageFormat.Png, 100);
         using var f = File.Create(path);
@@ -181,14 +184,15 @@ public static class ExplainPlots
 
     /// <summary>
     /// Image pairs side by side (e.g. clean and adversarial), each captioned: <paramref name="cells"/> holds the
-    /// images ([C,H,W] in [0, 1]) in pairs, drawn two per row with a magnified |difference| as a third column.
+    /// images ([C,H,W] in [0, 1]) in pairs, drawn two per row with a magnified |difference| as a third column; a
+    /// '\n' in a caption starts a second line.
     /// </summary>
     public static void Pairs(string path, IReadOnlyList<(Tensor Image, string Caption)> cells, string? title = null, int cellSize = 112)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(cells);
         if (cells.Count == 0 || cells.Count % 2 != 0) throw new ArgumentException($"ExplainPlots.Pairs: need a positive, even number of images, got {cells.Count}.");
-        const int pad = 6, caption = 20;
+        const int pad = 6, caption = 34;
         int top = title is null ? 0 : 30, rows = cells.Count / 2;
         int cellW = cellSize + 2 * pad, cellH = cellSize + caption + 2 * pad;
         int width = Math.Max(3 * cellW, 360), height = top + rows * cellH;
@@ -225,7 +229,9 @@ public static class ExplainPlots
                 using var sk = SKImage.FromBitmap(bmp);
                 float x0 = col * cellW + pad;
                 canvas.DrawImage(sk, SKRect.Create(x0 + (cellSize - w * scale) / 2, y0 + (cellSize - h * scale) / 2, w * scale, h * scale), sampling);
-                canvas.DrawText(Fit(cap, font, cellW - 4), x0 + cellSize / 2f, y0 + cellSize + 15, SKTextAlign.Center, font, paint);
+                var lines = cap.Split('\n');
+                for (int l = 0; l < Math.Min(lines.Length, 2); l++)
+                    canvas.DrawText(Fit(lines[l], font, cellW - 4), x0 + cellSize / 2f, y0 + cellSize + 15 + 14 * l, SKTextAlign.Center, font, paint);
             }
         }
         using var png = surface.Snapshot().Encode(SKEncodedImageFormat.Png, 100);

@@ -175,11 +175,11 @@ public sealed class AttackCommand : Command<AttackCommand.Settings>
                 string cleanName = spec.ClassNames[clean[i]], advName = spec.ClassNames[pred[i]];
                 new SkiaImageCodec().Save(ci, Path.Combine(s.SaveExamples!, $"{i:D3}_clean_{Safe(cleanName)}.png"));
                 new SkiaImageCodec().Save(ai, Path.Combine(s.SaveExamples!, $"{i:D3}_{tag}_{Safe(advName)}.png"));
-                rows.Add((ci, $"clean: {cleanName}"));
+                string trueName = spec.ClassNames[(int)y[i]];
+                rows.Add((ci, cleanName == trueName ? $"clean: {cleanName}" : $"clean: {cleanName}\ntrue: {trueName}"));
                 rows.Add((ai, $"{a.Name}: {advName}"));
             }
-            ExplainPlots.Pairs(Path.Combine(s.SaveExamples!, $"pairs_{tag}.png"), rows, $"{spec.Name}: {a.Name}" + (a.Eps > 0 ? $", eps {a.Eps:G3}" : "") + " (true labels: " +
-                string.Join(", ", Enumerable.Range(0, k).Select(i => spec.ClassNames[(int)y[i]])) + ")");
+            ExplainPlots.Pairs(Path.Combine(s.SaveExamples!, $"pairs_{tag}.png"), rows, $"{spec.Name}: {a.Name}" + (a.Eps > 0 ? $", eps {a.Eps:G3}" : ""));
         }
     }
 

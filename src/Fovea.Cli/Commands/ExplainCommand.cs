@@ -27,7 +27,7 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
         public string[] Inputs { get; set; } = [];
         [CommandOption("--method <NAME>")][Description("saliency, gradxinput, smoothgrad, ig, gradcam, gradcam++, occlusion, lrp, or all (default); a comma-separated list works too.")]
         public string Method { get; set; } = "all";
-        [CommandOption("--layer <NAME>")][Description("Grad-CAM layer by module name (see `fovea info`); default: the last Conv2d.")]
+        [CommandOption("--layer <NAME>")][Description("Grad-CAM layer by module name (see `fovea info`); default: the last Conv2d, or the BatchNorm/ReLU right after it.")]
         public string? Layer { get; set; }
         [CommandOption("--class <C>")][Description("Explain this class (index or name) instead of the prediction.")]
         public string? Class { get; set; }
@@ -100,7 +100,7 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
         float[] probs;
         using (Autograd.NoGrad()) probs = Ops.Softmax(pixelModel.Call(x), 1).Contiguous().ToArray();
         target ??= Tensor.FromArray([.. predicted.Select(p => (float)p)], n);
-        string layerName = s.Layer ?? GradCam.LastConvName(model);
+        string layerName = s.Layer ?? GradCam.DefaultLayerName(model);
         var layer = GradCam.Resolve(model, layerName);
         var rule = s.LrpRule switch { "alpha2beta1" => Explain.LrpRule.Alpha2Beta1, "alpha1beta0" => Explain.LrpRule.Alpha1Beta0, _ => Explain.LrpRule.Epsilon };
         if (methods.Contains("lrp")) Lrp.CheckSupported(pixelModel);
@@ -224,7 +224,7 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
     static string Name(Module model, Module layer) => model.NamedModules().First(m => ReferenceEquals(m.Module, layer)).Name;
 
     internal static string Title(ModelSpec spec, int predicted, float p, int? truth) =>
-        $"{spec.ClassNames[predicted]} {p:P0}" + (truth is int t && t != predicted ? $" (true {spec.ClassNames[t]})" : "");
+        $"{spec.ClassNames[predicted]} {p:P0}" + (truth is int t && t != predicted ? $"\ntrue: {spec.ClassNames[t]}" : "");
 
     static int ParseClass(string c, ModelSpec spec)
     {

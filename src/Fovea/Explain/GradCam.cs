@@ -79,7 +79,36 @@ public static class GradCam
         throw new ArgumentException($"GradCam: no layer named '{layerName}'. Layers: {string.Join(", ", names)}.");
     }
 
-    /// <summary>The name of the last <see cref="Conv2d"/> in the model (the usual Grad-CAM layer).</summary>
+    /// <summary>
+    /// The usual Grad-CAM layer: the last <see cref="Conv2d"/>, or, when its siblings right after it are a
+    /// <see cref="BatchNorm2d"/> and/or an activation (ReLU, ReLU6), the last of those (the rectified feature maps);
+    /// when the conv sits inside a composite block (e.g. a residual block, any non-<see cref="Sequential"/> module
+    /// below the model), the outermost such block, whose output includes the residual addition.
+    /// </summary>
+    public static string DefaultLayerName(Module model)
+    {
+        string conv = LastConvName(model);
+        var all = model.NamedModules().ToList();
+        var parts = conv.Split('.');
+        for (int k = 1; k < parts.Length; k++)
+        {
+            string ancestor = string.Join('.', parts[..k]);
+            if (model.GetSubmodule(ancestor) is not Sequential) return ancestor;
+        }
+        int i = all.FindIndex(m => m.Name == conv);
+        string parent = conv.Contains('.') ? conv[..conv.LastIndexOf('.')] : "";
+        string best = conv;
+        for (int j = i + 1; j < all.Count; j++)
+        {
+            var (name, m) = all[j];
+            string p = name.Contains('.') ? name[..name.LastIndexOf('.')] : "";
+            if (p != parent || m is not (BatchNorm2d or ReLU or ReLU6)) break;
+            best = name;
+        }
+        return best;
+    }
+
+    /// <summary>The name of the last <see cref="Conv2d"/> in the model.</summary>
     public static string LastConvName(Module model)
     {
         string? last = null;

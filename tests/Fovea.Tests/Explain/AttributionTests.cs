@@ -130,6 +130,10 @@ public class AttributionTests
         Assert.All(cam.ToArray(), v => Assert.True(v >= 0 && float.IsFinite(v)));
         Assert.All(pp.ToArray(), v => Assert.True(v >= 0 && float.IsFinite(v)));
         Assert.True(cam.ToArray().Max() > 0);
+        Assert.Equal("3", GradCam.LastConvName(model));
+        Assert.Equal("4", GradCam.DefaultLayerName(model));                                     // the ReLU after it
+        Assert.Equal("6", GradCam.DefaultLayerName(Vision.Models.ModelZoo.Create("cnn-bn")));    // conv 4, BN 5, ReLU 6
+        Assert.Equal("stages.8", GradCam.DefaultLayerName(Vision.Models.ModelZoo.Create("resnet20")));      // the last residual block
         var e = Assert.Throws<ArgumentException>(() => GradCam.Compute(model, xb, "nope"));
         Assert.Contains("'nope'", e.Message);
         Assert.Contains("3 (Conv2d)", e.Message);
