@@ -12,19 +12,7 @@ public class OnnxTrainCliTests : IDisposable
     public OnnxTrainCliTests() => Directory.CreateDirectory(_dir);
     public void Dispose() { if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true); }
 
-    static (int Code, string Output) Run(params string[] args)
-    {
-        var old = Console.Out;
-        var sw = new StringWriter();
-        Console.SetOut(sw);
-        try
-        {
-            Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(sw), Interactive = Spectre.Console.InteractionSupport.No });
-            int code = FoveaApp.Run(args);
-            return (code, sw.ToString());
-        }
-        finally { Console.SetOut(old); }
-    }
+    static (int Code, string Output) Run(params string[] args) => CliRunner.Run(args);
 
     // A small stand-in for the UCI digits file in its format (64 pixels 0..16 and a label per line): each class is a
     // bright bar at its own place plus noise, so the tests need no python3-sklearn.
