@@ -2,7 +2,7 @@
 # Side-by-side benchmark: Fovea's Release build against the peers of the shared bench folder (README.md there), each
 # at its documented best configuration, run one after another (never two at once), then one ratio table.
 #
-#   bench/compare.sh [--quick] [--only gemm,conv,train,infer] [--out DIR] [--peers DIR]
+#   bench/compare.sh [--quick] [--only gemm,conv,train,infer,onnx] [--out DIR] [--peers DIR]
 #
 # Run from the repository root. Needs (Debian): python3-torch python3-numpy libopenblas-dev dataset-fashion-mnist g++,
 # plus the .NET 10 SDK and the NuGet package Microsoft.ML.OnnxRuntime 1.31.1 (restored for the ONNX Runtime peer).
@@ -15,7 +15,9 @@ usage() {
 usage: bench/compare.sh [--quick] [--only LIST] [--out DIR] [--peers DIR]
   --quick       small repetitions, 1 epoch on a 2,048-image subset: checks the script in a few minutes
                 (the numbers are not a benchmark)
-  --only LIST   run only these parts, comma-separated: gemm, conv, train, infer (default: all four)
+  --only LIST   run only these parts, comma-separated: gemm, conv, train, infer (default: these four), and onnx
+                (only when named: the torchvision models of tools/onnx/export_torchvision.py, Fovea's ONNX
+                import against ONNX Runtime at batch 1; needs python3-torchvision)
   --out DIR     results folder (default bench/results/<UTC date and time>)
   --peers DIR   the peers' folder (default ../shared/bench, else /work/shared/bench)
 Prints a markdown table: ratios > 1 mean Fovea is faster (or smaller); see bench/NOTES.md.
@@ -41,7 +43,7 @@ while [ $# -gt 0 ]; do
     shift
 done
 for part in ${ONLY//,/ }; do
-    case "$part" in gemm|conv|train|infer) ;; *) echo "compare.sh: --only: unknown part '$part' (gemm, conv, train, infer)" >&2; exit 2 ;; esac
+    case "$part" in gemm|conv|train|infer|onnx) ;; *) echo "compare.sh: --only: unknown part '$part' (gemm, conv, train, infer, onnx)" >&2; exit 2 ;; esac
 done
 want() { [[ ",$ONLY," == *",$1,"* ]]; }
 
@@ -64,6 +66,7 @@ missing=()
 [ -x "$PY" ] && "$PY" -c 'import torch, numpy' 2>/dev/null || missing+=(python3-torch python3-numpy)
 { want gemm && ! { command -v g++ >/dev/null && [ -f /usr/include/x86_64-linux-gnu/cblas.h -o -f /usr/include/cblas.h ]; }; } && missing+=(g++ libopenblas-dev)
 { want train || want infer; } && [ ! -f "$DATA/train-images-idx3-ubyte.gz" ] && missing+=(dataset-fashion-mnist)
+want onnx && ! "$PY" -c 'import torchvision' 2>/dev/null && missing+=(python3-torchvision)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "compare.sh: missing prerequisites; install them with:" >&2
     echo "  apt-get install -y ${missing[*]}" >&2
@@ -74,10 +77,10 @@ command -v dotnet >/dev/null || { echo "compare.sh: the .NET 10 SDK (dotnet) is 
 # ---- settings: full or quick ----
 if [ $QUICK = 1 ]; then
     FOVEA_GEMM_REPS=3; FOVEA_CONV_REPS=3; TORCH_CONV_ARGS=(--reps 3 --warmup 1)
-    EPOCHS=1; SUBSET_ARGS=(--train-subset 2048); ORT_SECONDS=1; BATCH1_REPS=300
+    EPOCHS=1; SUBSET_ARGS=(--train-subset 2048); ORT_SECONDS=1; BATCH1_REPS=300; ONNX_REPS=3
 else
     FOVEA_GEMM_REPS=10; FOVEA_CONV_REPS=7; TORCH_CONV_ARGS=()
-    EPOCHS=3; SUBSET_ARGS=(); ORT_SECONDS=3; BATCH1_REPS=1000
+    EPOCHS=3; SUBSET_ARGS=(); ORT_SECONDS=3; BATCH1_REPS=1000; ONNX_REPS=15
 fi
 INFER_SUBSET=1024   # the inference-only runs train briefly first (speed does not depend on the weights)
 
@@ -185,8 +188,21 @@ if want infer; then
     run infer_fovea "${FOVEA[@]}" bench train --epochs 1 --train-subset $INFER_SUBSET --data "$DATA" --batch1-reps $BATCH1_REPS --json
 fi
 
+# ---- ONNX import: torchvision models with seeded weights, Fovea's OnnxModule vs ONNX Runtime, batch 1, 2 threads ----
+if want onnx; then
+    run onnx_export "$PY" "$REPO/tools/onnx/export_torchvision.py" "$TMP/torchvision"
+    if dotnet build "$REPO/bench/Fovea.Benchmarks" -c Release -nologo -v q > "$R/build_bench.log" 2>&1; then
+        run onnx_fovea_ort dotnet "$REPO/bench/Fovea.Benchmarks/bin/Release/net10.0/Fovea.Benchmarks.dll" onnx "$TMP/torchvision" --reps $ONNX_REPS --threads 2
+    else
+        tail -n 20 "$R/build_bench.log" >&2; say "bench/Fovea.Benchmarks did not build (see build_bench.log)"; echo "build_bench" >> "$R/failed.txt"
+    fi
+fi
+
 echo "load_end: $(loadavg)" >> "$R/meta.txt"
-"$PY" "$REPO/bench/compare_table.py" "$R" > "$R/table.md" || { echo "compare.sh: the table could not be made" >&2; exit 1; }
+if [ "$ONLY" != onnx ]; then
+    "$PY" "$REPO/bench/compare_table.py" "$R" > "$R/table.md" || { echo "compare.sh: the table could not be made" >&2; exit 1; }
+fi
+[ ! -f "$R/onnx_fovea_ort.out" ] || { echo; echo "ONNX import, ms per image:"; cat "$R/onnx_fovea_ort.out"; } >> "$R/table.md"
 cat "$R/table.md"
 say "results: $R"
 [ ! -f "$R/failed.txt" ] || { say "some steps failed: $(tr '\n' ' ' < "$R/failed.txt")"; exit 1; }

@@ -6,7 +6,8 @@ namespace Fovea.Benchmarks;
 /// <summary>
 /// <c>dotnet run -c Release --project bench/Fovea.Benchmarks -- [BenchmarkDotNet args]</c> runs BenchmarkDotNet;
 /// <c>-- quick [sizes...]</c> prints GemmBench.Run at 1 and 2 threads (seconds, not minutes);
-/// <c>-- tune</c> compares micro-kernels and block sizes (the measurements in bench/NOTES.md).
+/// <c>-- tune</c> compares micro-kernels and block sizes (the measurements in bench/NOTES.md);
+/// <c>-- onnx DIR</c> times Fovea's ONNX import against ONNX Runtime on the torchvision models (<see cref="OnnxVsOrt"/>).
 /// </summary>
 public static class Program
 {
@@ -14,6 +15,7 @@ public static class Program
     {
         if (args.Length > 0 && args[0] == "quick") { Quick(args.Skip(1).Select(int.Parse).ToArray()); return; }
         if (args.Length > 0 && args[0] == "tune") { Tuning.Run(args.Skip(1).ToArray()); return; }
+        if (args.Length > 0 && args[0] == "onnx") { OnnxVsOrt.Run(args.Skip(1).ToArray()); return; }
         if (args.Length > 0 && args[0] == "profile") { TrainStepProfile.Run(args.Skip(1).ToArray()); return; }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }

@@ -1,4 +1,5 @@
 using Fovea.Cli.Commands;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Fovea.Cli;
@@ -8,6 +9,9 @@ public static class FoveaApp
 {
     public static int Run(string[] args)
     {
+        Onnx.OnnxModelSpec.Register();      // checkpoints of fine-tuned ONNX models ("onnx" architecture) load everywhere
+        // Redirected output (logs, CI) is not wrapped at 80 columns.
+        if (Console.IsOutputRedirected && AnsiConsole.Profile.Width < 160) AnsiConsole.Profile.Width = 160;
         var app = new CommandApp();
         app.Configure(c =>
         {

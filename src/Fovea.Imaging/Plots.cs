@@ -19,6 +19,7 @@ public static class Plots
     /// </summary>
     public static void TrainingCurves(string path, IReadOnlyList<double>? trainLoss, IReadOnlyList<double>? validationLoss = null,
         IReadOnlyList<double>? trainAccuracy = null, IReadOnlyList<double>? validationAccuracy = null, string? title = null,
+        string validationLabel = "validation",
         int width = 1200, int height = 480)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -29,7 +30,7 @@ public static class Plots
         {
             var loss = NewPlot();
             AddCurve(loss, trainLoss, "train", Train, 1);
-            AddCurve(loss, validationLoss, "validation", Validation, 1);
+            AddCurve(loss, validationLoss, validationLabel, Validation, 1);
             Finish(loss, title is null ? "Loss" : $"{title}: loss", "Loss", Alignment.UpperRight);
             panels.Add(loss);
         }
@@ -37,7 +38,7 @@ public static class Plots
         {
             var acc = NewPlot();
             AddCurve(acc, trainAccuracy, "train", Train, 100);
-            AddCurve(acc, validationAccuracy, "validation", Validation, 100);
+            AddCurve(acc, validationAccuracy, validationLabel, Validation, 100);
             Finish(acc, title is null ? "Accuracy" : $"{title}: accuracy", "Accuracy (%)", Alignment.LowerRight);
             panels.Add(acc);
         }

@@ -11,19 +11,7 @@ public class CliTests : IDisposable
     public CliTests() => Directory.CreateDirectory(_dir);
     public void Dispose() { if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true); }
 
-    static (int Code, string Output) Run(params string[] args)
-    {
-        var old = Console.Out;
-        var sw = new StringWriter();
-        Console.SetOut(sw);
-        try
-        {
-            Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(sw), Interactive = Spectre.Console.InteractionSupport.No });
-            int code = FoveaApp.Run(args);
-            return (code, sw.ToString());
-        }
-        finally { Console.SetOut(old); }
-    }
+    static (int Code, string Output) Run(params string[] args) => CliRunner.Run(args);
 
     [Fact]
     public void TrainThenEvalPredictAndInfoWorkEndToEnd()

@@ -71,7 +71,8 @@ public class ExportTests(ITestOutputHelper output)
         var expected = Reference(model, x);
         using (Autograd.NoGrad())
         {
-            Assert.Equal(expected.ToArray(), back.Forward(x).ToArray());
+            // Within float rounding, not bitwise: Linear takes a dot-product path for one or two rows.
+            Assert.True(MaxRelErr(expected, back.Forward(x).ToArray()) < 1e-6f);
             // a different batch size works too (the batch axis is symbolic)
             var x5 = Tensor.Randn(new Generator(4), 5, 3, 16, 16);
             Assert.True(MaxRelErr(Reference(model, x5), back.Forward(x5).ToArray()) < 1e-6f);

@@ -246,7 +246,7 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
     {
         if (inputs.Length > 0)
         {
-            var list = inputs.Select(p => LoadPixels(p, spec)).ToArray();
+            var list = inputs.Select(p => InputImages.LoadPixels(p, spec)).ToArray();
             return (Ops.Cat(list, 0), [.. inputs.Select(p => Path.GetFileNameWithoutExtension(p))], null);
         }
         var src = DataSources.Resolve(dataset, data);
@@ -257,35 +257,9 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
         for (int i = 0; i < n; i++)
         {
             var (img, label) = test.Get(i);
-            xs[i] = Fit(img, spec, $"test image {i}");
+            xs[i] = InputImages.Fit(img, spec, $"test image {i}");
             truth[i] = label;
         }
         return (Ops.Cat(xs, 0), [.. Enumerable.Range(0, n).Select(i => $"test{i:D4}")], truth);
-    }
-
-    static Tensor LoadPixels(string path, ModelSpec spec)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"Input '{path}' does not exist.");
-        Tensor img;
-        if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
-        {
-            img = Npy.Load(path);
-            if (img.Rank == 4 && img.Shape[0] == 1) img = img.Reshape(img.Shape[1], img.Shape[2], img.Shape[3]);
-            if (img.Rank == 2) img = img.Reshape(1, img.Shape[0], img.Shape[1]);
-            if (img.Rank != 3) throw new ShapeMismatchException($"{path}: expected an image array [H,W], [C,H,W] or [1,C,H,W], got {img.Shape}.");
-        }
-        else img = SkiaImageCodec.Default.Decode(File.ReadAllBytes(path), path, spec.InChannels);
-        return Fit(img, spec, path);
-    }
-
-    static Tensor Fit(Tensor img, ModelSpec spec, string what)
-    {
-        if (img.Shape[0] != spec.InChannels)
-        {
-            if (img.Shape[0] is not (1 or 3)) throw new ShapeMismatchException($"{what}: {img.Shape[0]} channels; expected 1 or 3.");
-            img = (spec.InChannels == 1 ? (Transform)new ToGrey() : new ToRgb()).Apply(img);
-        }
-        if (img.Shape[1] != spec.ImageSize || img.Shape[2] != spec.ImageSize) img = new Resize(spec.ImageSize).Apply(img);
-        return img.Contiguous().Reshape(1, spec.InChannels, spec.ImageSize, spec.ImageSize);
     }
 }

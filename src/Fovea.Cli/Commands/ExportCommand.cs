@@ -1,13 +1,17 @@
 using System.ComponentModel;
 using System.Text.Json.Nodes;
 using Fovea.Onnx;
+using Google.Protobuf;
 using Fovea.Vision.Models;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Fovea.Cli.Commands;
 
-/// <summary><c>fovea export --checkpoint F --onnx OUT.onnx</c>: writes a trained checkpoint as an ONNX model.</summary>
+/// <summary>
+/// <c>fovea export --checkpoint F --onnx OUT.onnx</c>: writes a trained checkpoint as an ONNX model, with its input
+/// normalisation in the metadata_props fovea.mean and fovea.std (see <see cref="OnnxModelSpec"/>).
+/// </summary>
 public sealed class ExportCommand : Command<ExportCommand.Settings>
 {
     public sealed class Settings : CommonSettings
@@ -30,7 +34,11 @@ public sealed class ExportCommand : Command<ExportCommand.Settings>
     {
         var (model, spec) = ModelSpec.LoadCheckpoint(s.Checkpoint!);
         var sample = Tensor.Zeros(1, spec.InChannels, spec.ImageSize, spec.ImageSize);
-        OnnxExport.Save(model, s.Onnx!, sample, s.Opset);
+        var proto = OnnxExport.ToProto(model, sample, s.Opset);
+        OnnxModelSpec.WriteNormalization(proto, spec);     // `fovea train --init OUT.onnx` reads it back
+        string dir = Path.GetDirectoryName(Path.GetFullPath(s.Onnx!))!;
+        Directory.CreateDirectory(dir);
+        File.WriteAllBytes(s.Onnx!, proto.ToByteArray());
         // Check the file: re-import it and compare with the model on a random input.
         var x = Tensor.Rand(new Generator(0), 2, spec.InChannels, spec.ImageSize, spec.ImageSize);
         double err;

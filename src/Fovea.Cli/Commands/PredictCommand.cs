@@ -59,21 +59,8 @@ public sealed class PredictCommand : Command<PredictCommand.Settings>
     /// <summary>Reads one input as the [1, C, S, S] normalised batch the model expects.</summary>
     static Tensor LoadInput(string path, ModelSpec spec)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"Input '{path}' does not exist.");
-        Tensor img;
-        if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
-        {
-            img = Npy.Load(path);
-            if (img.Rank == 4 && img.Shape[0] == 1) img = img.Reshape(img.Shape[1], img.Shape[2], img.Shape[3]);
-            if (img.Rank == 2) img = img.Reshape(1, img.Shape[0], img.Shape[1]);
-            if (img.Rank != 3) throw new ShapeMismatchException($"{path}: expected an image array [H,W], [C,H,W] or [1,C,H,W], got {img.Shape}.");
-        }
-        else img = SkiaImageCodec.Default.Decode(File.ReadAllBytes(path), path, spec.InChannels);
-        int c = img.Shape[0];
-        if (c != spec.InChannels)
-            img = (spec.InChannels == 1 ? (Transform)new ToGrey() : new ToRgb()).Apply(img);
-        if (img.Shape[1] != spec.ImageSize || img.Shape[2] != spec.ImageSize) img = new Resize(spec.ImageSize).Apply(img);
-        img = new Normalize(spec.Mean, spec.Std).Apply(img);
-        return img.Reshape(1, spec.InChannels, spec.ImageSize, spec.ImageSize);
+        var x = InputImages.LoadPixels(path, spec);
+        int c = spec.InChannels, n = spec.ImageSize;
+        return new Normalize(spec.Mean, spec.Std).Apply(x.Reshape(c, n, n)).Reshape(1, c, n, n);
     }
 }

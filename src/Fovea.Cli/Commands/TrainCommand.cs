@@ -25,8 +25,8 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         public string? Dataset { get; set; }
         [CommandOption("--data <DIR>")][Description("Data folder. Without it, fashion-mnist uses the embedded subset.")]
         public string? Data { get; set; }
-        [CommandOption("--epochs <N>")][Description("Epochs (default 8).")]
-        public int Epochs { get; set; } = 8;
+        [CommandOption("--epochs <N>")][Description("Epochs (default 15).")]
+        public int Epochs { get; set; } = 15;
         [CommandOption("--batch-size <B>")][Description("Mini-batch size (default 128).")]
         public int BatchSize { get; set; } = 128;
         [CommandOption("--lr <X>")][Description("Peak learning rate (default: 1e-3 for adam/adamw, 0.05 for sgd).")]
@@ -61,7 +61,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         public int? PerClass { get; set; }
         [CommandOption("--image-size <S>")][Description("Resize the images to S x S (default: as stored; a checkpoint given with --init sets it).")]
         public int? ImageSize { get; set; }
-        [CommandOption("--init <CKPT>")][Description("Start from a checkpoint written by `fovea train` (transfer learning): its architecture, weights and normalisation.")]
+        [CommandOption("--init <CKPT>")][Description("Start from a checkpoint written by `fovea train` (transfer learning): its architecture, weights and normalisation; or from an ONNX classifier (MODEL.onnx: input shape from its graph, normalisation from its fovea.mean/fovea.std metadata, else mean 0 std 1).")]
         public string? Init { get; set; }
         [CommandOption("--freeze <PATTERN>")][Description("Freeze parameters whose names match a glob (e.g. '0.*' or 'stages.*'), after --init.")]
         public string? Freeze { get; set; }
@@ -125,7 +125,8 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         ModelSpec spec;
         string initNote = "";
         if (s.Init is not null)
-            (model, spec, initNote) = Pretrained(s, classNames, channels);
+            (model, spec, initNote) = OnnxInit.IsOnnx(s.Init) ? OnnxInit.Pretrained(s.Init, s.Head, classNames, channels, s.ImageSize ?? stored, s.Seed)
+                : Pretrained(s, classNames, channels);
         else
         {
             spec = new ModelSpec(s.Model, channels, s.ImageSize ?? stored, classNames, src.Mean, src.Std);
@@ -145,6 +146,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         var optimizer = MakeOptimizer(s, model);
         var (scheduler, perBatch) = MakeScheduler(s, optimizer, trainLoader.BatchesPerEpoch);
         string outDir = s.Out ?? Path.Combine("runs", s.Model);
+        OnnxInit.WriteGraph(model, spec, outDir);     // an ONNX model's graph goes next to its checkpoints
         var trainer = new Trainer(model, new CrossEntropyLoss(labelSmoothing: s.LabelSmoothing), optimizer, trainLoader, monitorLoader, scheduler,
             new TrainerOptions
             {
@@ -202,6 +204,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         // The reported test accuracy is the final model's: no selection on the test set.
         var test = Evaluator.Evaluate(model, new DataLoader(testSet, 256, transforms: evalTransforms), numClasses: spec.NumClasses);
         if (s.Init is not null) model.Unfreeze();      // the saved model is a whole model again
+        OnnxInit.WriteGraph(model, spec, outDir);
         string modelPath = Path.Combine(outDir, "model.ckpt");
         IO.Checkpoint.Save(modelPath, model.StateDict().Select(kv => new KeyValuePair<string, Tensor>("model." + kv.Key, kv.Value)),
             new JsonObject { ["kind"] = "fovea-model", ["model"] = spec.ToJson(), ["test_accuracy"] = test.Accuracy });
@@ -209,7 +212,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         File.WriteAllText(Path.Combine(outDir, "metrics.json"), metrics.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         var h = result.History;
         Plots.TrainingCurves(Path.Combine(outDir, "curves.png"), [.. h.Select(m => m.TrainLoss)], [.. h.Select(m => m.ValidationLoss ?? double.NaN)],
-            [.. h.Select(m => m.TrainAccuracy)], [.. h.Select(m => m.ValidationAccuracy ?? double.NaN)], $"{s.Model} on {src.Name} (train vs {monitorName})");
+            [.. h.Select(m => m.TrainAccuracy)], [.. h.Select(m => m.ValidationAccuracy ?? double.NaN)], $"{s.Model} on {src.Name}", validationLabel: monitorName);
         Plots.ConfusionMatrix(Path.Combine(outDir, "confusion.png"), test.Confusion, test.ClassNames, $"{s.Model}, test set");
 
         if (s.Json) { Console.WriteLine(metrics.ToJsonString()); return 0; }
@@ -269,8 +272,14 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
             throw new UsageException($"--init {s.Init} predicts {preSpec.NumClasses} classes but the data has {classNames.Length}: pass --head {classNames.Length}.");
         if (s.Head is int h && h != classNames.Length)
             throw new UsageException($"--head {h} does not match the data's {classNames.Length} classes.");
-        var spec = new ModelSpec(preSpec.Name, preSpec.InChannels, s.ImageSize ?? preSpec.ImageSize, classNames, preSpec.Mean, preSpec.Std);
+        var spec = new ModelSpec(preSpec.Name, preSpec.InChannels, s.ImageSize ?? preSpec.ImageSize, classNames, preSpec.Mean, preSpec.Std,
+            preSpec.Graph is null ? null : OnnxInit.GraphFile);
         if (s.Head is null) return (pre, spec, $"initialised from {s.Init} ({preSpec.Name})");
+        if (pre is Onnx.OnnxModule onnx)
+        {
+            onnx.ReplaceHead(classNames.Length, new Generator(s.Seed));
+            return (onnx, spec, $"initialised from {s.Init} ({preSpec.Name}); new head with {classNames.Length} outputs");
+        }
         // A fresh model of the same architecture with the new class count; every weight but the last Linear's copied.
         var model = spec.Build(new Generator(s.Seed));
         var head = model.NamedModules().Last(m => m.Module is Linear).Name;

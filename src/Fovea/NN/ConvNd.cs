@@ -1,3 +1,5 @@
+using Fovea.Kernels;
+
 namespace Fovea.NN;
 
 /// <summary>
@@ -79,7 +81,10 @@ public abstract class ConvNd : Module
         }
     }
 
-    public override Tensor Forward(Tensor input)
+    public override Tensor Forward(Tensor input) => Forward(input, GemmActivation.None);
+
+    /// <summary>The forward followed by <paramref name="act"/> (fused into the kernel under NoGrad, see <see cref="Sequential"/>).</summary>
+    internal Tensor Forward(Tensor input, GemmActivation act, bool maxPool2x2 = false)
     {
         int dims = KernelSize.Length;
         CheckChannelsFirst(input, dims, InChannels);
@@ -90,9 +95,11 @@ public abstract class ConvNd : Module
                 if (padded < Dilation[i] * (KernelSize[i] - 1) + 1)
                     throw InputError(input, $"spatial sizes of at least the kernel {Repr.Tuple(KernelSize)} (dilation {Repr.Tuple(Dilation)}, after padding)", $"axis {2 + i} has {input.Shape[2 + i]}");
             }
+        if (Transposed && (act != GemmActivation.None || maxPool2x2))
+            throw new InvalidOperationException($"{TypeName}: fused activations are for convolutions, not transposed ones.");
         return Transposed
             ? Ops.ConvTranspose(input, Weight, Bias, Stride, Padding, OutputPadding, Dilation, Groups)
-            : Ops.Conv(input, Weight, Bias, Stride, _padArg, Dilation, Groups);
+            : Ops.ConvFused(input, Weight, Bias, Stride, _padArg, Dilation, Groups, act, maxPool2x2);
     }
 
     protected internal override long MultiplyAdds(Tensor input, Tensor output) => Transposed

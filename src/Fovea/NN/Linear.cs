@@ -1,3 +1,5 @@
+using Fovea.Kernels;
+
 namespace Fovea.NN;
 
 /// <summary>
@@ -35,11 +37,14 @@ public class Linear : Module
         }
     }
 
-    public override Tensor Forward(Tensor input)
+    public override Tensor Forward(Tensor input) => Forward(input, GemmActivation.None);
+
+    /// <summary>The forward followed by <paramref name="act"/> (fused into the product under NoGrad, see <see cref="Sequential"/>).</summary>
+    internal Tensor Forward(Tensor input, GemmActivation act)
     {
         if (input.Rank < 1 || input.Shape[-1] != InFeatures)
             throw InputError(input, $"[*,{InFeatures}]", input.Rank < 1 ? "a scalar" : $"{input.Shape[-1]} features on the last axis, expected {InFeatures}");
-        return Ops.Linear(input, Weight, Bias);
+        return Ops.Linear(input, Weight, Bias, act);
     }
 
     protected internal override long MultiplyAdds(Tensor input, Tensor output) => (long)output.Numel * InFeatures;

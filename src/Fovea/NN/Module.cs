@@ -37,6 +37,9 @@ public abstract class Module
         return output;
     }
 
+    /// <summary>Whether any forward hook is registered (an inference plan must then not fuse this module away).</summary>
+    internal bool HasForwardHooks => _hooks is { Count: > 0 };
+
     /// <summary>The class name shown in <see cref="ToString"/> and <see cref="Summary"/> (PyTorch's, e.g. "Conv2d").</summary>
     public virtual string TypeName => GetType().Name;
 

@@ -1,4 +1,5 @@
 using System.Collections;
+using Fovea.Kernels;
 
 namespace Fovea.NN;
 
@@ -44,9 +45,42 @@ public class Sequential : Module, IEnumerable<Module>
     public override Tensor Forward(Tensor input)
     {
         var x = input;
+        if (!Autograd.IsEnabled) return ForwardInference(x);
         foreach (var m in _layers) x = m.Call(x);
         return x;
     }
+
+    // Under NoGrad nothing is recorded, so a convolution or linear layer followed by a ReLU runs as one op with the
+    // ReLU applied in the kernel's store (no second pass over the output, no second output array). Only the library's
+    // own layer types (not subclasses, whose Forward may differ) without forward hooks (which would see the
+    // pre-activation output) are fused.
+    Tensor ForwardInference(Tensor x)
+    {
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            var m = _layers[i];
+            bool fuse = i + 1 < _layers.Count && !m.HasForwardHooks && _layers[i + 1] is { } next
+                && next.GetType() == typeof(ReLU) && !next.HasForwardHooks;
+            if (fuse && m is ConvNd { Transposed: false } conv && (m.GetType() == typeof(Conv2d) || m.GetType() == typeof(Conv1d) || m.GetType() == typeof(Conv3d)))
+            {
+                // Conv2d + ReLU + 2x2 max pool: the convolution's output lives only in a pooled scratch buffer.
+                bool pool = m.GetType() == typeof(Conv2d) && i + 2 < _layers.Count && IsPlainMaxPool2x2(_layers[i + 2]);
+                x = conv.Forward(x, GemmActivation.Relu, pool);
+                i += pool ? 2 : 1;
+            }
+            else if (fuse && m.GetType() == typeof(Linear))
+            {
+                x = ((Linear)m).Forward(x, GemmActivation.Relu);
+                i++;
+            }
+            else x = m.Call(x);
+        }
+        return x;
+    }
+
+    // MaxPool2d with a 2x2 window, stride 2, no padding or dilation, floor mode, no hooks.
+    static bool IsPlainMaxPool2x2(Module m) => m.GetType() == typeof(MaxPool2d) && !m.HasForwardHooks && m is MaxPool2d p
+        && p.KernelSize is [2, 2] && p.Stride is [2, 2] && p.Padding is [0, 0] && p.Dilation is [1, 1] && !p.CeilMode;
 
     public IEnumerator<Module> GetEnumerator() => _layers.GetEnumerator();
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();

@@ -43,6 +43,40 @@ public static partial class Ops
         });
     }
 
+    /// <summary>
+    /// <see cref="Conv"/> followed by <paramref name="act"/>, fused into the kernel's store when nothing is recorded
+    /// (under <see cref="Autograd.NoGrad"/>): the inference plan of <see cref="NN.Sequential"/> uses it for Conv + ReLU.
+    /// With <paramref name="maxPool2x2"/> (2-D only) a floor-mode 2x2 stride-2 max pool follows, applied to each
+    /// sample's convolution output while it is in cache (<see cref="ConvKernel.ForwardMaxPool2x2"/>); the full-size
+    /// output is never allocated. With autograd on these are the
+    /// recorded ops one after the other.
+    /// </summary>
+    internal static Tensor ConvFused(Tensor x, Tensor w, Tensor? b, int[] stride, int[] padding, int[] dilation, int groups, GemmActivation act, bool maxPool2x2 = false)
+    {
+        if (maxPool2x2 && w.Rank != 4) throw new ArgumentException($"ConvFused: the fused 2x2 max pool needs a 2-D convolution, got weight {w.Shape}.");
+        if (Autograd.IsEnabled || (act == GemmActivation.None && !maxPool2x2))
+        {
+            var c = Conv(x, w, b, stride, padding, dilation, groups);
+            if (act == GemmActivation.Relu) c = Relu(c);
+            return maxPool2x2 ? MaxPool2d(c, 2) : c;
+        }
+        string op = ConvArgs.Name("Conv", w.Rank);
+        var (geo, outShape) = ConvArgs.Conv(op, x.Shape, w.Shape, b?.Shape, stride, padding, dilation, groups);
+        Tensor xc = ConvArgs.Dense(x), wc = ConvArgs.Dense(w);
+        Tensor? bc = b is null ? null : ConvArgs.Dense(b);
+        if (!maxPool2x2)
+        {
+            var y = ConvArgs.Output(outShape);
+            ConvKernel.Forward(xc.Span, wc.Span, bc is null ? default : bc.Span, y.Span, geo, act);
+            return y;
+        }
+        int n = outShape[0], ch = outShape[1], h = outShape[2], wd = outShape[3];
+        if (h < 2 || wd < 2) return MaxPool2d(ConvFused(x, w, b, stride, padding, dilation, groups, act), 2);   // MaxPool's own error
+        var pooled = ConvArgs.Output(new Shape(n, ch, h / 2, wd / 2));
+        ConvKernel.ForwardMaxPool2x2(xc.Span, wc.Span, bc is null ? default : bc.Span, pooled.Span, geo, act);
+        return pooled;
+    }
+
     /// <summary>1-D convolution: x [N, C, L], w [Cout, C/groups, k]. See <see cref="Conv"/>.</summary>
     public static Tensor Conv1d(Tensor x, Tensor w, Tensor? b = null, int stride = 1, int padding = 0, int dilation = 1, int groups = 1)
         => ConvN("Conv1d", 1, x, w, b, stride, padding, dilation, groups);

@@ -10,8 +10,15 @@ public static partial class Ops
     /// or null → y [*, out]. One GEMM with the bias added in its epilogue. d/dx = g·W, d/dW = gᵀ·x (over all
     /// leading axes), d/db = Σ g over all leading axes.
     /// </summary>
-    public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias = null)
+    public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias = null) => Linear(x, weight, bias, GemmActivation.None);
+
+    /// <summary>
+    /// <see cref="Linear(Tensor, Tensor, Tensor?)"/> followed by <paramref name="act"/>, applied in the product's
+    /// epilogue when nothing is recorded (under <see cref="Autograd.NoGrad"/>); with autograd on, the two recorded ops.
+    /// </summary>
+    internal static Tensor Linear(Tensor x, Tensor weight, Tensor? bias, GemmActivation act)
     {
+        if (act != GemmActivation.None && Autograd.IsEnabled) return Relu(Linear(x, weight, bias, GemmActivation.None));
         if (weight.Rank != 2) throw new ShapeMismatchException($"Linear: weight must be [out,in], got {weight.Shape}.");
         int outF = weight.Shape[0], inF = weight.Shape[1];
         if (x.Rank < 1 || x.Shape[-1] != inF)
@@ -29,8 +36,14 @@ public static partial class Ops
         if (rows > 0 && outF > 0)
         {
             if (inF == 0) { if (bd is not null) for (int r = 0; r < rows; r++) bd.Span.CopyTo(y.Span.Slice(r * outF, outF)); }
+            else if (rows <= GemvRows) Gemv(xd.Span, wd.Span, bd is null ? default : bd.Span, y.Span, rows, outF, inF, act);
             else Gemm.Sgemm(false, true, rows, outF, inF, 1f, xd.Span, inF, wd.Span, inF, 0f, y.Span, outF,
-                default, bd is null ? default : bd.Span, GemmActivation.None);
+                default, bd is null ? default : bd.Span, act);
+        }
+        if (act != GemmActivation.None)   // autograd is off here
+        {
+            if (inF == 0) Map.Unary<ReluOp>(y.Span, y.Span);
+            return y;
         }
         var xShape = x.Shape;
         return Tape.Record(y, "Linear", [x, weight, bias], g =>
@@ -65,5 +78,22 @@ public static partial class Ops
             }
             return [gx, gw, gb];
         });
+    }
+
+    // Up to this many rows (a single sample, or two) a product is a few dot products: GEMM would pack the whole weight
+    // to use it once.
+    const int GemvRows = 2;
+
+    // y[r, o] = act(x[r, :]·w[o, :] + b[o]), straight from the row-major weight.
+    static void Gemv(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> y, int rows, int outF, int inF, GemmActivation act)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            var xr = x.Slice(r * inF, inF);
+            var yr = y.Slice(r * outF, outF);
+            for (int o = 0; o < outF; o++) yr[o] = TensorPrimitives.Dot(xr, w.Slice(o * inF, inF));
+            if (!b.IsEmpty) TensorPrimitives.Add(yr, b, yr);
+            if (act == GemmActivation.Relu) Map.Unary<ReluOp>(yr, yr);
+        }
     }
 }

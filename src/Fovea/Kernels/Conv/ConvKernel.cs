@@ -24,6 +24,9 @@ public static unsafe class ConvKernel
 {
     // Below this many multiply-adds a call stays on the calling thread.
     const long ParallelMacs = 1 << 20;
+    // Below this many multiply-adds a call whose items do not split evenly over the threads (a single image) stays on
+    // the calling thread too: handing each product's halves to a worker costs more than it saves at that size.
+    const long InnerParallelMacs = 1 << 23;
     // Target size (floats) of one im2col block: output positions are tiled so the block stays in L2.
     const int ColBlockFloats = 1 << 17;
     // Columns (output positions) a product should have at least, so the packing of its A operand is amortised.
@@ -36,48 +39,114 @@ public static unsafe class ConvKernel
 
     /// <summary>y = conv(x, w) + b. <paramref name="bias"/> may be empty (no bias) or hold OutChannels values.</summary>
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y, in ConvGeometry g)
+        => Forward(x, w, bias, y, g, GemmActivation.None);
+
+    /// <summary>
+    /// y = act(conv(x, w) + b), the activation applied while each block of y is still in cache (in GEMM's epilogue, or
+    /// right after the small-kernel product of a sample); bitwise the same as the activation applied afterwards.
+    /// </summary>
+    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y, in ConvGeometry g, GemmActivation act)
     {
         g.CheckLengths("ConvKernel.Forward", x.Length, w.Length, y.Length);
         CheckBias("ConvKernel.Forward", bias, g);
         if (g.OutputLength == 0) return;
-        if (g.IsDepthwise2d) { DepthwiseConv.Forward(x, w, bias, y, g); return; }
+        if (g.IsDepthwise2d)
+        {
+            DepthwiseConv.Forward(x, w, bias, y, g);
+            if (act == GemmActivation.Relu) { var yo = y[..(int)g.OutputLength]; ParallelMap.Unary<ReluOp>(yo, yo); }
+            return;
+        }
         if (g.ColRows <= SmallKConv.MaxRows)
         {
             fixed (float* px = x, pw = w, pb = bias, py = y)
             {
                 var (outer, _) = Plan(g.Macs, g.Batch);
-                Parallelism.For(outer, new SmallForwardJob(g, px, pw, bias.IsEmpty ? null : pb, py, outer));
+                Parallelism.For(outer, new SmallForwardJob(g, px, pw, bias.IsEmpty ? null : pb, py, outer, act));
             }
             return;
         }
         // GEMM packs a transposed A operand with plain row copies, so the weight is transposed once per call (per
         // group: rows x Cout/groups) instead of being gathered column by column in every product.
-        int og = g.OutPerGroup, rows = g.ColRows;
         float[] wt = ArrayPool<float>.Shared.Rent((int)g.WeightLength);
         try
         {
-            for (int grp = 0; grp < g.Groups; grp++)
-            {
-                var src = w.Slice(grp * og * rows, og * rows);
-                var dst = wt.AsSpan(grp * og * rows, og * rows);
-                for (int o = 0; o < og; o++)
-                    for (int r = 0; r < rows; r++) dst[r * og + o] = src[o * rows + r];
-            }
+            TransposeWeight(w, wt, g);
             fixed (float* px = x, pw = wt, pb = bias, py = y)
             {
                 var (outer, inner) = Plan(g.Macs, Units(g).units);
-                var job = new ForwardJob(g, px, pw, bias.IsEmpty ? null : pb, py, outer, inner);
+                var job = new ForwardJob(g, px, pw, bias.IsEmpty ? null : pb, py, outer, inner, act);
                 Parallelism.For(outer, job);
             }
         }
         finally { ArrayPool<float>.Shared.Return(wt); }
     }
 
+    /// <summary>
+    /// pooled = 2x2 stride-2 floor-mode max pool of act(conv(x, w) + b), for 2-D convolutions (OutD = 1):
+    /// <paramref name="pooled"/> holds [Batch, OutChannels, OutH/2, OutW/2]. When a work unit covers whole samples,
+    /// each unit's convolution output stays in a per-thread buffer (in cache) and is pooled right away; otherwise the
+    /// whole output goes through one pooled scratch buffer. Bitwise the same as the three passes one after the other.
+    /// </summary>
+    public static void ForwardMaxPool2x2(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> pooled, in ConvGeometry g, GemmActivation act)
+    {
+        if (g.OutD != 1) throw new ArgumentException($"ConvKernel.ForwardMaxPool2x2: needs a 2-D convolution, got {g.OutD} output planes in depth.");
+        int oh = g.OutH / 2, ow = g.OutW / 2;
+        long pooledLength = (long)g.Batch * g.OutChannels * oh * ow;
+        if (pooled.Length < pooledLength) throw new ArgumentException($"ConvKernel.ForwardMaxPool2x2: pooled has {pooled.Length} values, expected {pooledLength}.");
+        bool inJob = g.OutputLength > 0 && !g.IsDepthwise2d && (g.ColRows <= SmallKConv.MaxRows || Units(g).perSample == 1);
+        if (!inJob)
+        {
+            float[] scratch = ArrayPool<float>.Shared.Rent((int)Math.Max(1, g.OutputLength));
+            try
+            {
+                var ys = scratch.AsSpan(0, (int)g.OutputLength);
+                Forward(x, w, bias, ys, g, act);
+                MaxPool2x2Kernel.Forward(ys, pooled, g.Batch * g.OutChannels, g.OutH, g.OutW);
+            }
+            finally { ArrayPool<float>.Shared.Return(scratch); }
+            return;
+        }
+        g.CheckLengths("ConvKernel.ForwardMaxPool2x2", x.Length, w.Length, (int)g.OutputLength);
+        CheckBias("ConvKernel.ForwardMaxPool2x2", bias, g);
+        if (g.ColRows <= SmallKConv.MaxRows)
+        {
+            fixed (float* px = x, pw = w, pb = bias, pp = pooled)
+            {
+                var (outer, _) = Plan(g.Macs, g.Batch);
+                Parallelism.For(outer, new SmallForwardJob(g, px, pw, bias.IsEmpty ? null : pb, null, outer, act, pp));
+            }
+            return;
+        }
+        float[] wt = ArrayPool<float>.Shared.Rent((int)g.WeightLength);
+        try
+        {
+            TransposeWeight(w, wt, g);
+            fixed (float* px = x, pw = wt, pb = bias, pp = pooled)
+            {
+                var (outer, inner) = Plan(g.Macs, Units(g).units);
+                Parallelism.For(outer, new ForwardJob(g, px, pw, bias.IsEmpty ? null : pb, null, outer, inner, act, pp));
+            }
+        }
+        finally { ArrayPool<float>.Shared.Return(wt); }
+    }
+
+    // Per group, rows x Cout/groups: GEMM packs a transposed A operand with plain row copies. 8x8 SIMD tiles (the
+    // scalar loop cost as much as the product of a single 14x14 image).
+    static void TransposeWeight(ReadOnlySpan<float> w, float[] wt, in ConvGeometry g)
+    {
+        int og = g.OutPerGroup, rows = g.ColRows;
+        if ((long)g.Groups * og * rows > w.Length || (long)g.Groups * og * rows > wt.Length) throw new ArgumentException("ConvKernel.TransposeWeight: buffer too small.");
+        fixed (float* pw = w, pt = wt)
+            for (int grp = 0; grp < g.Groups; grp++)
+                Transpose8.Run(pw + (long)grp * og * rows, rows, pt + (long)grp * og * rows, og, og, rows);
+    }
+
     // w here is the per-group transposed weight [groups][rows][Cout/groups]. With at least ChannelsOnNMin channels per
     // group each block is computed transposed,
     // Yᵀ[positions x Cout/groups] = colᵀ·Wᵀ (both operands packed by row copies, and the channel count, a multiple
     // of the micro-kernel's width in common networks, on the N side), then transposed into NCHW with 8x8 SIMD tiles.
-    readonly struct ForwardJob(ConvGeometry g, float* x, float* w, float* b, float* y, int chunks, int threads) : Parallelism.IChunk
+    // With `pooled` set, y is unused: each unit (whole samples) is written to a per-thread buffer and max-pooled 2x2 into pooled.
+    readonly struct ForwardJob(ConvGeometry g, float* x, float* w, float* b, float* y, int chunks, int threads, GemmActivation act, float* pooled = null) : Parallelism.IChunk
     {
         public void Run(int t)
         {
@@ -89,31 +158,34 @@ public static unsafe class ConvKernel
             bool onN = og >= ChannelsOnNMin;
             float[]? buf = direct ? null : ArrayPool<float>.Shared.Rent(rows * nb * pb);
             float[]? tmp = direct ? null : ArrayPool<float>.Shared.Rent(og * nb * pb);
+            float[]? unitOut = pooled == null ? null : ArrayPool<float>.Shared.Rent(nb * g.OutChannels * p);
             try
             {
-                fixed (float* col = buf, tp = tmp)
+                fixed (float* col = buf, tp = tmp, uo = unitOut)
                     for (int u = u0; u < u1; u++)
                     {
                         // A unit is one block of positions of one sample, or nb whole samples side by side.
                         int n = nb == 1 ? u / perSample : u * nb, cnt = nb == 1 ? 1 : Math.Min(nb, g.Batch - n);
                         int p0 = nb == 1 ? u % perSample * pb : 0, p1 = nb == 1 ? Math.Min(p, p0 + pb) : p, len = p1 - p0;
+                        // Where sample n's output starts: in y, or at the start of this unit's buffer when pooling.
+                        float* yn = pooled == null ? y + (long)n * g.OutChannels * p : uo;
                         for (int grp = 0; grp < g.Groups; grp++)
                         {
                             float* xg = x + ((long)n * g.InChannels + grp * cg) * isp;
-                            float* yg = y + ((long)n * g.OutChannels + grp * og) * p;
+                            float* yg = yn + (long)grp * og * p;
                             float* wg = w + (long)grp * og * rows;
                             float* bg = b == null ? null : b + grp * og;
                             if (direct)
                             {
                                 // 1x1: the input is its own im2col matrix; one product straight into NCHW.
-                                Gemm.Execute(new Gemm.Args(true, false, og, len, rows, 1f, wg, og, xg + p0, p, 0f, yg + p0, p, bg, null, GemmActivation.None), Gemm.Selected, threads);
+                                Gemm.Execute(new Gemm.Args(true, false, og, len, rows, 1f, wg, og, xg + p0, p, 0f, yg + p0, p, bg, null, act), Gemm.Selected, threads);
                                 continue;
                             }
                             if (cnt == 1)
                             {
                                 Im2Col.Unfold(new ReadOnlySpan<float>(xg, cg * isp), buf, g, 0, rows, p0, p1);
-                                if (!onN) { Mm(true, false, og, len, rows, wg, og, col, len, 0f, yg + p0, p, bg, threads); continue; }
-                                MmT(len, og, rows, col, len, wg, tp, bg, threads);
+                                if (!onN) { Mm(true, false, og, len, rows, wg, og, col, len, 0f, yg + p0, p, bg, threads, act); continue; }
+                                MmT(len, og, rows, col, len, wg, tp, bg, threads, act);
                                 Transpose8.Run(tp, og, yg + p0, p, len, og);
                                 continue;
                             }
@@ -123,35 +195,39 @@ public static unsafe class ConvKernel
                                 Im2Col.Unfold(new ReadOnlySpan<float>(xg + (long)j * g.InChannels * isp, cg * isp), buf.AsSpan(j * p), g, 0, rows, 0, p, ld);
                             if (!onN)
                             {
-                                Mm(true, false, og, ld, rows, wg, og, col, ld, 0f, tp, ld, bg, threads);
+                                Mm(true, false, og, ld, rows, wg, og, col, ld, 0f, tp, ld, bg, threads, act);
                                 for (int j = 0; j < cnt; j++)
                                     for (int o = 0; o < og; o++)
                                         new ReadOnlySpan<float>(tp + (long)o * ld + j * p, p).CopyTo(new Span<float>(yg + (long)j * g.OutChannels * p + (long)o * p, p));
                                 continue;
                             }
-                            MmT(ld, og, rows, col, ld, wg, tp, bg, threads);
+                            MmT(ld, og, rows, col, ld, wg, tp, bg, threads, act);
                             for (int j = 0; j < cnt; j++)
                                 Transpose8.Run(tp + (long)j * p * og, og, yg + (long)j * g.OutChannels * p, p, p, og);
                         }
+                        if (pooled != null)
+                            MaxPool2x2Kernel.ForwardSerial(uo, pooled + (long)n * g.OutChannels * (g.OutH / 2) * (g.OutW / 2), cnt * g.OutChannels, g.OutH, g.OutW);
                     }
             }
             finally
             {
                 if (buf != null) ArrayPool<float>.Shared.Return(buf);
                 if (tmp != null) ArrayPool<float>.Shared.Return(tmp);
+                if (unitOut != null) ArrayPool<float>.Shared.Return(unitOut);
             }
         }
 
         // C[m x n] = Aᵀ·B with A stored k x m (lda), B stored k x n, bias per column.
-        static void MmT(int m, int n, int k, float* a, int lda, float* bm, float* c, float* bias, int threads)
+        static void MmT(int m, int n, int k, float* a, int lda, float* bm, float* c, float* bias, int threads, GemmActivation act)
         {
             if (m == 0 || n == 0) return;
-            Gemm.Execute(new Gemm.Args(true, false, m, n, k, 1f, a, lda, bm, n, 0f, c, n, null, bias, GemmActivation.None), Gemm.Selected, threads);
+            Gemm.Execute(new Gemm.Args(true, false, m, n, k, 1f, a, lda, bm, n, 0f, c, n, null, bias, act), Gemm.Selected, threads);
         }
     }
 
     // Few im2col rows: the product runs in SmallKConv straight from the row-major weight.
-    readonly struct SmallForwardJob(ConvGeometry g, float* x, float* w, float* b, float* y, int chunks) : Parallelism.IChunk
+    // With `pooled` set, y is unused: each sample is written to a per-thread buffer and max-pooled 2x2 into pooled.
+    readonly struct SmallForwardJob(ConvGeometry g, float* x, float* w, float* b, float* y, int chunks, GemmActivation act, float* pooled = null) : Parallelism.IChunk
     {
         public void Run(int t)
         {
@@ -160,20 +236,31 @@ public static unsafe class ConvKernel
             int cg = g.InPerGroup, og = g.OutPerGroup, rows = g.ColRows, p = g.OutSpatial, isp = g.InSpatial;
             bool pointwise = g.IsPointwise;
             float[]? buf = pointwise ? null : ArrayPool<float>.Shared.Rent(rows * p);
+            float[]? sampleOut = pooled == null ? null : ArrayPool<float>.Shared.Rent(g.OutChannels * p);
             try
             {
                 for (int n = n0; n < n1; n++)
+                {
                     for (int grp = 0; grp < g.Groups; grp++)
                     {
                         var xs = new ReadOnlySpan<float>(x + ((long)n * g.InChannels + grp * cg) * isp, cg * isp);
                         ReadOnlySpan<float> col = xs;
                         if (!pointwise) { Im2Col.Unfold(xs, buf, g, 0, rows); col = buf.AsSpan(0, rows * p); }
+                        var ys = pooled == null ? new Span<float>(y + ((long)n * g.OutChannels + grp * og) * p, og * p) : sampleOut.AsSpan(grp * og * p, og * p);
                         SmallKConv.Forward(col, rows, p, new ReadOnlySpan<float>(w + (long)grp * og * rows, og * rows), og,
-                            b == null ? default : new ReadOnlySpan<float>(b + grp * og, og),
-                            new Span<float>(y + ((long)n * g.OutChannels + grp * og) * p, og * p), p);
+                            b == null ? default : new ReadOnlySpan<float>(b + grp * og, og), ys, p);
+                        if (act == GemmActivation.Relu) Map.Unary<ReluOp>(ys, ys);   // while the sample is in cache
                     }
+                    if (pooled != null)
+                        fixed (float* so = sampleOut)
+                            MaxPool2x2Kernel.ForwardSerial(so, pooled + (long)n * g.OutChannels * (g.OutH / 2) * (g.OutW / 2), g.OutChannels, g.OutH, g.OutW);
+                }
             }
-            finally { if (buf != null) ArrayPool<float>.Shared.Return(buf); }
+            finally
+            {
+                if (buf != null) ArrayPool<float>.Shared.Return(buf);
+                if (sampleOut != null) ArrayPool<float>.Shared.Return(sampleOut);
+            }
         }
     }
 
@@ -428,10 +515,11 @@ public static unsafe class ConvKernel
     }
 
     // C = op(A)·op(B) + beta·C (+ bias per row) on `threads` threads.
-    static void Mm(bool ta, bool tb, int m, int n, int k, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, float* biasRow, int threads)
+    static void Mm(bool ta, bool tb, int m, int n, int k, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, float* biasRow, int threads,
+        GemmActivation act = GemmActivation.None)
     {
         if (m == 0 || n == 0) return;
-        Gemm.Execute(new Gemm.Args(ta, tb, m, n, k, 1f, a, lda, b, ldb, beta, c, ldc, biasRow, null, GemmActivation.None), Gemm.Selected, threads);
+        Gemm.Execute(new Gemm.Args(ta, tb, m, n, k, 1f, a, lda, b, ldb, beta, c, ldc, biasRow, null, act), Gemm.Selected, threads);
     }
 
     /// <summary>
@@ -462,7 +550,7 @@ public static unsafe class ConvKernel
         int t = Parallelism.MaxThreads;
         if (macs < ParallelMacs || t == 1) return (1, 1);
         if (items >= t && (items % t == 0 || items >= 4 * t)) return (t, 1);
-        return (1, t);
+        return macs < InnerParallelMacs ? (1, 1) : (1, t);
     }
 
     /// <summary>How many threads to use for <paramref name="macs"/> multiply-adds over <paramref name="items"/> independent items (no inner split).</summary>

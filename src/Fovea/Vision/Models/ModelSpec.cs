@@ -8,22 +8,57 @@ namespace Fovea.Vision.Models;
 /// What is needed to rebuild a zoo classifier and feed it: the architecture name, the input shape, the classes and
 /// the input normalisation. Stored under "model" in every checkpoint the trainer writes.
 /// </summary>
-public sealed record ModelSpec(string Name, int InChannels, int ImageSize, IReadOnlyList<string> ClassNames, float[] Mean, float[] Std)
+/// <remarks>
+/// Architectures outside the zoo come from builders registered with <see cref="RegisterBuilder"/> (the CLI registers
+/// "onnx" from Fovea.Onnx, so the core does not depend on it). Such a spec may name a <paramref name="Graph"/> file:
+/// in a checkpoint it is stored as written (the trainer writes "model.onnx", next to the checkpoint) and
+/// <see cref="FromJson"/> resolves a relative path against the checkpoint's folder.
+/// </remarks>
+public sealed record ModelSpec(string Name, int InChannels, int ImageSize, IReadOnlyList<string> ClassNames, float[] Mean, float[] Std, string? Graph = null)
 {
+    static readonly Dictionary<string, Func<ModelSpec, Generator?, Module>> s_builders = new(StringComparer.Ordinal);
+
     public int NumClasses => ClassNames.Count;
 
-    /// <summary>Builds the (untrained) module this spec describes.</summary>
-    public Module Build(Generator? generator = null) => ModelZoo.Create(Name, InChannels, NumClasses, ImageSize, generator);
-
-    public JsonObject ToJson() => new()
+    /// <summary>
+    /// Registers (or replaces) the builder for an architecture that is not in the zoo, e.g. "onnx": it gets the spec
+    /// (with <see cref="Graph"/> resolved) and returns the module with the spec's class count.
+    /// </summary>
+    public static void RegisterBuilder(string name, Func<ModelSpec, Generator?, Module> builder)
     {
-        ["name"] = Name,
-        ["in_channels"] = InChannels,
-        ["image_size"] = ImageSize,
-        ["class_names"] = new JsonArray([.. ClassNames.Select(c => (JsonNode)c)]),
-        ["mean"] = new JsonArray([.. Mean.Select(v => (JsonNode)v)]),
-        ["std"] = new JsonArray([.. Std.Select(v => (JsonNode)v)]),
-    };
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(builder);
+        lock (s_builders) s_builders[name] = builder;
+    }
+
+    /// <summary>Whether <paramref name="name"/> has a registered builder.</summary>
+    public static bool HasBuilder(string name)
+    {
+        lock (s_builders) return s_builders.ContainsKey(name);
+    }
+
+    /// <summary>Builds the (untrained) module this spec describes: a registered builder's, else the zoo's.</summary>
+    public Module Build(Generator? generator = null)
+    {
+        Func<ModelSpec, Generator?, Module>? builder;
+        lock (s_builders) s_builders.TryGetValue(Name, out builder);
+        return builder is not null ? builder(this, generator) : ModelZoo.Create(Name, InChannels, NumClasses, ImageSize, generator);
+    }
+
+    public JsonObject ToJson()
+    {
+        var o = new JsonObject
+        {
+            ["name"] = Name,
+            ["in_channels"] = InChannels,
+            ["image_size"] = ImageSize,
+            ["class_names"] = new JsonArray([.. ClassNames.Select(c => (JsonNode)c)]),
+            ["mean"] = new JsonArray([.. Mean.Select(v => (JsonNode)v)]),
+            ["std"] = new JsonArray([.. Std.Select(v => (JsonNode)v)]),
+        };
+        if (Graph is not null) o["graph"] = Graph;
+        return o;
+    }
 
     /// <summary>Reads a spec written by <see cref="ToJson"/>; a missing or wrongly typed field names itself.</summary>
     public static ModelSpec FromJson(JsonNode? node, string source)
@@ -38,7 +73,10 @@ public sealed record ModelSpec(string Name, int InChannels, int ImageSize, IRead
             var mean = o["mean"]?.AsArray().Select(n => (float)n!).ToArray() ?? [0f];
             var std = o["std"]?.AsArray().Select(n => (float)n!).ToArray() ?? [1f];
             if (c <= 0 || s <= 0 || classes.Length < 2) throw new FoveaFormatException($"{source}: invalid model description (in_channels {c}, image_size {s}, {classes.Length} classes).");
-            return new ModelSpec(name, c, s, classes, mean, std);
+            string? graph = (string?)o["graph"];
+            if (graph is not null && !Path.IsPathRooted(graph) && File.Exists(source))
+                graph = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(source))!, graph);
+            return new ModelSpec(name, c, s, classes, mean, std, graph);
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException)
         {
