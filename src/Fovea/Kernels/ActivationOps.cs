@@ -226,56 +226,32 @@ public readonly struct MishFn : IUnaryFn
     public Vector256<float> Invoke(Vector256<float> x) => x * TanhSoftplus(x);
     public Vector512<float> Invoke(Vector512<float> x) => x * TanhSoftplus(x);
 
-    static float TanhSoftplus(float x)
+    internal static float TanhSoftplus(float x)
     {
         float e = MathF.Exp(Math.Min(x, 20f));
         float n = e * (e + 2f);
         return n / (n + 2f);
     }
 
-    static float GradS(float x, float g)
-    {
-        float t = TanhSoftplus(x);
-        return g * (t + x * (1f - t * t) * VMath.Sigmoid(x));
-    }
-
-    static Vector128<float> TanhSoftplus(Vector128<float> x)
+    internal static Vector128<float> TanhSoftplus(Vector128<float> x)
     {
         var e = Vector128.Exp(Vector128.Min(x, Vector128.Create(20f)));
         var n = e * (e + Vector128.Create(2f));
         return n / (n + Vector128.Create(2f));
     }
 
-    static Vector128<float> GradV(Vector128<float> x, Vector128<float> g)
-    {
-        var t = TanhSoftplus(x);
-        return g * (t + x * (Vector128<float>.One - t * t) * VMath.Sigmoid(x));
-    }
-
-    static Vector256<float> TanhSoftplus(Vector256<float> x)
+    internal static Vector256<float> TanhSoftplus(Vector256<float> x)
     {
         var e = Vector256.Exp(Vector256.Min(x, Vector256.Create(20f)));
         var n = e * (e + Vector256.Create(2f));
         return n / (n + Vector256.Create(2f));
     }
 
-    static Vector256<float> GradV(Vector256<float> x, Vector256<float> g)
-    {
-        var t = TanhSoftplus(x);
-        return g * (t + x * (Vector256<float>.One - t * t) * VMath.Sigmoid(x));
-    }
-
-    static Vector512<float> TanhSoftplus(Vector512<float> x)
+    internal static Vector512<float> TanhSoftplus(Vector512<float> x)
     {
         var e = Vector512.Exp(Vector512.Min(x, Vector512.Create(20f)));
         var n = e * (e + Vector512.Create(2f));
         return n / (n + Vector512.Create(2f));
-    }
-
-    static Vector512<float> GradV(Vector512<float> x, Vector512<float> g)
-    {
-        var t = TanhSoftplus(x);
-        return g * (t + x * (Vector512<float>.One - t * t) * VMath.Sigmoid(x));
     }
 }
 
@@ -287,55 +263,27 @@ public readonly struct MishGradFn : IBinaryFn
     public Vector256<float> Invoke(Vector256<float> x, Vector256<float> g) => GradV(x, g);
     public Vector512<float> Invoke(Vector512<float> x, Vector512<float> g) => GradV(x, g);
 
-    static float TanhSoftplus(float x)
-    {
-        float e = MathF.Exp(Math.Min(x, 20f));
-        float n = e * (e + 2f);
-        return n / (n + 2f);
-    }
-
     static float GradS(float x, float g)
     {
-        float t = TanhSoftplus(x);
+        float t = MishFn.TanhSoftplus(x);
         return g * (t + x * (1f - t * t) * VMath.Sigmoid(x));
-    }
-
-    static Vector128<float> TanhSoftplus(Vector128<float> x)
-    {
-        var e = Vector128.Exp(Vector128.Min(x, Vector128.Create(20f)));
-        var n = e * (e + Vector128.Create(2f));
-        return n / (n + Vector128.Create(2f));
     }
 
     static Vector128<float> GradV(Vector128<float> x, Vector128<float> g)
     {
-        var t = TanhSoftplus(x);
+        var t = MishFn.TanhSoftplus(x);
         return g * (t + x * (Vector128<float>.One - t * t) * VMath.Sigmoid(x));
-    }
-
-    static Vector256<float> TanhSoftplus(Vector256<float> x)
-    {
-        var e = Vector256.Exp(Vector256.Min(x, Vector256.Create(20f)));
-        var n = e * (e + Vector256.Create(2f));
-        return n / (n + Vector256.Create(2f));
     }
 
     static Vector256<float> GradV(Vector256<float> x, Vector256<float> g)
     {
-        var t = TanhSoftplus(x);
+        var t = MishFn.TanhSoftplus(x);
         return g * (t + x * (Vector256<float>.One - t * t) * VMath.Sigmoid(x));
-    }
-
-    static Vector512<float> TanhSoftplus(Vector512<float> x)
-    {
-        var e = Vector512.Exp(Vector512.Min(x, Vector512.Create(20f)));
-        var n = e * (e + Vector512.Create(2f));
-        return n / (n + Vector512.Create(2f));
     }
 
     static Vector512<float> GradV(Vector512<float> x, Vector512<float> g)
     {
-        var t = TanhSoftplus(x);
+        var t = MishFn.TanhSoftplus(x);
         return g * (t + x * (Vector512<float>.One - t * t) * VMath.Sigmoid(x));
     }
 }

@@ -10,16 +10,7 @@ public static class Functional
     // ---- linear and convolution ----
 
     /// <summary>x·Wᵀ + b over the last axis; <paramref name="weight"/> is [out, in].</summary>
-    public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)
-    {
-        if (weight.Rank != 2) throw new ShapeMismatchException($"Linear: weight must be [out,in], got {weight.Shape}.");
-        if (input.Rank < 1 || input.Shape[-1] != weight.Shape[1])
-            throw new ShapeMismatchException($"Linear: input {input.Shape} has {(input.Rank < 1 ? 0 : input.Shape[-1])} features on its last axis, weight {weight.Shape} expects {weight.Shape[1]}.");
-        if (bias is not null && (bias.Rank != 1 || bias.Shape[0] != weight.Shape[0]))
-            throw new ShapeMismatchException($"Linear: bias must be [{weight.Shape[0]}], got {bias.Shape}.");
-        var y = Ops.MatMul(input, Ops.Transpose(weight, 0, 1));
-        return bias is null ? y : Ops.Add(y, bias);
-    }
+    public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null) => Ops.Linear(input, weight, bias);
 
     /// <summary>1-D convolution: input [N,C,L], weight [O,C/groups,k].</summary>
     public static Tensor Conv1d(Tensor input, Tensor weight, Tensor? bias = null, int stride = 1, int padding = 0, int dilation = 1, int groups = 1)

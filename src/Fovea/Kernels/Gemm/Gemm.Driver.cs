@@ -333,7 +333,7 @@ public static unsafe partial class Gemm
 
     /// <summary>d[i·dstStride + j] = s[j·ld + i] for an 8×8 block (AVX unpack/shuffle/permute transpose).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Transpose8x8(float* s, nint ld, float* d, nint dstStride)
+    internal static void Transpose8x8(float* s, nint ld, float* d, nint dstStride)
     {
         var r0 = Avx.LoadVector256(s); var r1 = Avx.LoadVector256(s + ld);
         var r2 = Avx.LoadVector256(s + 2 * ld); var r3 = Avx.LoadVector256(s + 3 * ld);
