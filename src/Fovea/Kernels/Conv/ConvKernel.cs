@@ -56,6 +56,7 @@ public static unsafe class ConvKernel
             if (act == GemmActivation.Relu) { var yo = y[..(int)g.OutputLength]; ParallelMap.Unary<ReluOp>(yo, yo); }
             return;
         }
+        if (WinogradConv.Applies(g)) { WinogradConv.Forward(x, w, bias, y, g, act); return; }
         if (g.ColRows <= SmallKConv.MaxRows)
         {
             fixed (float* px = x, pw = w, pb = bias, py = y)
@@ -93,7 +94,7 @@ public static unsafe class ConvKernel
         int oh = g.OutH / 2, ow = g.OutW / 2;
         long pooledLength = (long)g.Batch * g.OutChannels * oh * ow;
         if (pooled.Length < pooledLength) throw new ArgumentException($"ConvKernel.ForwardMaxPool2x2: pooled has {pooled.Length} values, expected {pooledLength}.");
-        bool inJob = g.OutputLength > 0 && !g.IsDepthwise2d && (g.ColRows <= SmallKConv.MaxRows || Units(g).perSample == 1);
+        bool inJob = g.OutputLength > 0 && !g.IsDepthwise2d && !WinogradConv.Applies(g) && (g.ColRows <= SmallKConv.MaxRows || Units(g).perSample == 1);
         if (!inJob)
         {
             float[] scratch = ArrayPool<float>.Shared.Rent((int)Math.Max(1, g.OutputLength));
@@ -271,6 +272,7 @@ public static unsafe class ConvKernel
         if (g.InputLength == 0) return;
         if (g.OutputLength == 0) { dx[..(int)g.InputLength].Clear(); return; }
         if (g.IsDepthwise2d) { DepthwiseConv.BackwardInput(dy, w, dx, g); return; }
+        if (WinogradConv.Applies(g)) { WinogradConv.BackwardInput(dy, w, dx, g); return; }
         fixed (float* pdy = dy, pw = w, pdx = dx)
         {
             var (nb, _) = Blocks(g.ColRows, g.OutSpatial, g.Batch);

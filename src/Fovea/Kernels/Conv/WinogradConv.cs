@@ -1,0 +1,418 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Fovea.Kernels;
+
+/// <summary>
+/// Winograd convolution for 2-D 3x3 kernels, stride 1, padding 1 on every side, dilation 1, one group (output size =
+/// input size): F(4x4,3x3) (6x6 input tiles) or F(2x2,3x3) (4x4 tiles). Used by <see cref="ConvKernel"/>'s forward and
+/// input gradient (the input gradient of such a convolution is the same convolution of dY with the kernel rotated by
+/// 180° and the channels swapped) for the shapes where it measures faster (<see cref="Applies"/>, bench/NOTES.md).
+/// <para>Layout: the work is cut into blocks of about <see cref="TileTarget"/> tiles (whole small images, or bands of
+/// tile rows of a large one). Per block: the input rows are transposed to channels-last with a zero border (8x8 SIMD
+/// transposes), each tile is transformed with <see cref="Vector512{T}"/> arithmetic across 16 channels into
+/// V[position][tile][channel], one GEMM per transform position M[p] = V[p]·U[p] (tiles x Cin times Cin x Cout, U the
+/// transformed weight [position][Cin][Cout], read in place by GEMM), then the output transform (bias and ReLU fused)
+/// writes channels-last rows that are transposed back into NCHW. Threads take whole blocks; every output element is
+/// computed by one thread in an order fixed by the geometry, so results do not depend on the thread count.</para>
+/// <para>Error: the transforms cost accuracy (F(4x4) more than F(2x2)); see the tests and bench/NOTES.md.</para>
+/// </summary>
+public static unsafe class WinogradConv
+{
+    /// <summary>Tile size of the transform.</summary>
+    internal enum Variant { F2x2, F4x4 }
+
+    /// <summary>The variant the dispatch uses (settable for the benchmark harness and tests).</summary>
+    internal static Variant Selected = Variant.F4x4;
+
+    /// <summary>Tiles per block (one GEMM's rows): enough to amortise GEMM's packing, few enough to stay near L2.</summary>
+    internal static int TileTarget = 128;
+
+    /// <summary>Channels from which the dispatch uses Winograd (both input and output channels).</summary>
+    internal static int MinChannels = 64;
+
+    /// <summary>Whether set, <see cref="Applies"/> is false (for A/B timings and tests of the other path).</summary>
+    internal static bool Disabled;
+
+    const int Lanes = 16;
+
+    /// <summary>
+    /// Whether <see cref="ConvKernel"/> should run this geometry here: a 3x3 stride-1 "same" 2-D convolution without
+    /// groups or dilation, with at least <see cref="MinChannels"/> channels on both sides, on AVX-512 hardware (where it
+    /// was measured to win; elsewhere the vector arithmetic would be emulated or narrower).
+    /// </summary>
+    internal static bool Applies(in ConvGeometry g) =>
+        !Disabled && Vector512.IsHardwareAccelerated && Supports(g)
+        && g.InChannels >= MinChannels && g.OutChannels >= MinChannels && g.Batch > 0;
+
+    /// <summary>The geometries the kernel computes correctly (any channel counts and sizes).</summary>
+    internal static bool Supports(in ConvGeometry g) =>
+        g.Groups == 1 && g.KD == 1 && g.InD == 1 && g.OutD == 1 && g.KH == 3 && g.KW == 3 && g.SH == 1 && g.SW == 1
+        && g.PH == 1 && g.PW == 1 && g.DH == 1 && g.DW == 1 && g.OutH == g.InH && g.OutW == g.InW;
+
+    /// <summary>y = act(conv(x, w) + b) for a geometry <see cref="Supports"/> accepts. Bias may be empty.</summary>
+    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y, in ConvGeometry g,
+        GemmActivation act = GemmActivation.None) => Forward(x, w, bias, y, g, act, Selected);
+
+    internal static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y, in ConvGeometry g,
+        GemmActivation act, Variant v)
+    {
+        Check(g);
+        g.CheckLengths("WinogradConv.Forward", x.Length, w.Length, y.Length);
+        if (bias.Length != 0 && bias.Length < g.OutChannels)
+            throw new ArgumentException($"WinogradConv.Forward: bias has {bias.Length} values, expected {g.OutChannels}.");
+        if (g.OutputLength == 0) return;
+        fixed (float* px = x, pw = w, pb = bias, py = y)
+        {
+            if (v == Variant.F4x4) Convolve<F4>(px, pw, bias.IsEmpty ? null : pb, py, g, false, act);
+            else Convolve<F2>(px, pw, bias.IsEmpty ? null : pb, py, g, false, act);
+        }
+    }
+
+    /// <summary>dx = d(sum(conv(x, w) · dy))/dx for a geometry <see cref="Supports"/> accepts. Overwrites dx.</summary>
+    public static void BackwardInput(ReadOnlySpan<float> dy, ReadOnlySpan<float> w, Span<float> dx, in ConvGeometry g)
+        => BackwardInput(dy, w, dx, g, Selected);
+
+    internal static void BackwardInput(ReadOnlySpan<float> dy, ReadOnlySpan<float> w, Span<float> dx, in ConvGeometry g, Variant v)
+    {
+        Check(g);
+        g.CheckLengths("WinogradConv.BackwardInput", dx.Length, w.Length, dy.Length);
+        if (g.InputLength == 0) return;
+        fixed (float* pdy = dy, pw = w, pdx = dx)
+        {
+            if (v == Variant.F4x4) Convolve<F4>(pdy, pw, null, pdx, g, true, GemmActivation.None);
+            else Convolve<F2>(pdy, pw, null, pdx, g, true, GemmActivation.None);
+        }
+    }
+
+    static void Check(in ConvGeometry g)
+    {
+        if (!Supports(g))
+            throw new ArgumentException($"WinogradConv: needs a 2-D 3x3 kernel, stride 1, padding 1, dilation 1, one group; got kernel {g.KH}x{g.KW}, stride {g.SH}x{g.SW}, padding {g.PH}x{g.PW}, dilation {g.DH}x{g.DW}, groups {g.Groups}.");
+    }
+
+    static int Pad(int c) => (c + Lanes - 1) / Lanes * Lanes;
+
+    // Forward: K = Cin, N = Cout, U[p][ci][co] from w[co][ci]. Backward input: K = Cout, N = Cin, U[p][co][ci] from the
+    // kernel rotated by 180°.
+    static void Convolve<T>(float* x, float* w, float* bias, float* y, in ConvGeometry g, bool backward, GemmActivation act) where T : struct, ITile
+    {
+        int ci = g.InChannels, co = g.OutChannels;
+        int kc = backward ? co : ci, nc = backward ? ci : co, nPad = Pad(nc);
+        int a2 = T.Alpha * T.Alpha;
+        float[] gk = ArrayPool<float>.Shared.Rent(kc * 9 * nPad);
+        float[] u = ArrayPool<float>.Shared.Rent(a2 * kc * nPad);
+        float[] bp = ArrayPool<float>.Shared.Rent(nPad);
+        try
+        {
+            fixed (float* pg = gk, pu = u, pbias = bp)
+            {
+                // gk[k][tap][n], the weight with the N channels innermost (zero pad lanes).
+                if (nPad != nc) new Span<float>(pg, kc * 9 * nPad).Clear();
+                if (!backward) Transpose8.Run(w, ci * 9, pg, nPad, co, ci * 9);
+                else
+                    for (int o = 0; o < co; o++) Transpose8.Run(w + (long)o * ci * 9, 9, pg + (long)o * 9 * nPad, nPad, ci, 9);
+                TransformWeight<T>(pg, kc, nPad, backward, pu);
+                var bs = new Span<float>(pbias, nPad);
+                bs.Clear();
+                if (bias != null) new ReadOnlySpan<float>(bias, nc).CopyTo(bs);
+                var plan = new Plan(g.Batch, kc, nc, g.InH, g.InW, T.M);
+                int chunks = ConvKernel.Workers(g.Macs, plan.Units);
+                Parallelism.For(chunks, new Job<T>(plan, x, pu, pbias, y, chunks, act));
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(gk);
+            ArrayPool<float>.Shared.Return(u);
+            ArrayPool<float>.Shared.Return(bp);
+        }
+    }
+
+    // U[p][k][n] = (G·g·Gᵀ)[p] per (k, n), vectorised over n; g[i][j] = gk[k][3i+j][n] (rotated: gk[k][8-3i-j][n]).
+    static void TransformWeight<T>(float* gk, int kc, int nPad, bool rotate, float* u) where T : struct, ITile
+    {
+        int a = T.Alpha, nv = nPad / Lanes;
+        nint pos = (nint)kc * nv;   // stride between transform positions, in vectors
+        var gv = stackalloc Vector512<float>[9];
+        var tmp = stackalloc Vector512<float>[3 * 8];
+        var src = (Vector512<float>*)gk;
+        var dst = (Vector512<float>*)u;
+        for (int k = 0; k < kc; k++)
+            for (int v = 0; v < nv; v++)
+            {
+                for (int t = 0; t < 9; t++) gv[t] = src[((nint)k * 9 + (rotate ? 8 - t : t)) * nv + v];
+                for (int j = 0; j < 3; j++) T.Kernel(gv + j, 3, tmp + j, 3);          // tmp[i][j] = (G·g)[i][j]
+                for (int i = 0; i < a; i++) T.Kernel(tmp + i * 3, 1, dst + (nint)i * a * pos + (nint)k * nv + v, pos);
+            }
+    }
+
+    /// <summary>How the tiles are cut into blocks: several whole images, or bands of tile rows of one image.</summary>
+    readonly struct Plan
+    {
+        public readonly int Batch, K, N, H, W, M, TilesY, TilesX, Images, Bands, Units, MaxRows, KPad, NPad;
+
+        public Plan(int batch, int k, int n, int h, int w, int m)
+        {
+            Batch = batch; K = k; N = n; H = h; W = w; M = m;
+            TilesY = (h + m - 1) / m; TilesX = (w + m - 1) / m;
+            KPad = Pad(k); NPad = Pad(n);
+            int perImage = TilesY * TilesX;
+            if (perImage >= TileTarget)
+            {
+                Images = 1;
+                Bands = Math.Max(1, (int)Math.Round((double)perImage / TileTarget));
+                Bands = Math.Min(Bands, TilesY);
+                Units = batch * Bands;
+                MaxRows = (TilesY + Bands - 1) / Bands;
+            }
+            else
+            {
+                Images = Math.Clamp(TileTarget / perImage, 1, batch);
+                Bands = 1;
+                Units = (batch + Images - 1) / Images;
+                MaxRows = TilesY;
+            }
+        }
+
+        public int MaxTiles => Images * MaxRows * TilesX;
+        public int GridW => TilesX * M + 2;
+        public int InRows => MaxRows * M + 2;
+        public int OutW => TilesX * M;
+        public int OutRows => MaxRows * M;
+    }
+
+    readonly struct Job<T>(Plan p, float* x, float* u, float* bias, float* y, int chunks, GemmActivation act) : Parallelism.IChunk where T : struct, ITile
+    {
+        public void Run(int t)
+        {
+            int u0 = ConvKernel.Split(p.Units, chunks, t), u1 = ConvKernel.Split(p.Units, chunks, t + 1);
+            if (u0 >= u1) return;
+            int m = T.M, a = T.Alpha, a2 = a * a;
+            int kp = p.KPad, np = p.NPad, kv = kp / Lanes, nv = np / Lanes, hw = p.H * p.W;
+            int gw = p.GridW, inRows = p.InRows, ow = p.OutW, outRows = p.OutRows;
+            float[] gridIn = ArrayPool<float>.Shared.Rent(p.Images * inRows * gw * kp);
+            float[] vb = ArrayPool<float>.Shared.Rent(a2 * p.MaxTiles * kp);
+            float[] mb = ArrayPool<float>.Shared.Rent(a2 * p.MaxTiles * np);
+            float[] gridOut = ArrayPool<float>.Shared.Rent(p.Images * outRows * ow * np);
+            var tmp = stackalloc Vector512<float>[64];
+            try
+            {
+                fixed (float* gi = gridIn, vp = vb, mp = mb, go = gridOut)
+                {
+                    // Pad lanes (channels K..KPad, N..NPad) are never written below: zero them once.
+                    if (kp != p.K) new Span<float>(gi, gridIn.Length).Clear();
+                    if (np != p.N) new Span<float>(mp, mb.Length).Clear();
+                    var bv = (Vector512<float>*)bias;
+                    for (int unit = u0; unit < u1; unit++)
+                    {
+                        int n0, cnt, r0, r1;
+                        if (p.Bands == 1) { n0 = unit * p.Images; cnt = Math.Min(p.Images, p.Batch - n0); r0 = 0; r1 = p.TilesY; }
+                        else
+                        {
+                            n0 = unit / p.Bands; cnt = 1;
+                            int b = unit % p.Bands;
+                            r0 = ConvKernel.Split(p.TilesY, p.Bands, b); r1 = ConvKernel.Split(p.TilesY, p.Bands, b + 1);
+                        }
+                        int rows = r1 - r0, tiles = cnt * rows * p.TilesX;
+
+                        // 1. Input rows r0·m-1 .. r1·m (padded coordinates r0·m .. r1·m+1) to channels-last, zero border.
+                        for (int j = 0; j < cnt; j++)
+                        {
+                            float* xs = x + (long)(n0 + j) * p.K * hw;
+                            for (int gr = 0; gr < rows * m + 2; gr++)
+                            {
+                                int yy = r0 * m - 1 + gr;
+                                float* row = gi + ((long)(j * inRows + gr) * gw) * kp;
+                                if (yy < 0 || yy >= p.H) { new Span<float>(row, gw * kp).Clear(); continue; }
+                                new Span<float>(row, kp).Clear();
+                                new Span<float>(row + (long)(p.W + 1) * kp, (gw - p.W - 1) * kp).Clear();
+                                Transpose8.Run(xs + (long)yy * p.W, hw, row + kp, kp, p.K, p.W);
+                            }
+                        }
+
+                        // 2. Input transform: V[pos][tile][k].
+                        var vv = (Vector512<float>*)vp;
+                        nint vPos = (nint)tiles * kv;
+                        int ti = 0;
+                        for (int j = 0; j < cnt; j++)
+                            for (int ty = 0; ty < rows; ty++)
+                                for (int tx = 0; tx < p.TilesX; tx++, ti++)
+                                {
+                                    var src = (Vector512<float>*)(gi + ((long)(j * inRows + ty * m) * gw + tx * m) * kp);
+                                    var dst = vv + (nint)ti * kv;
+                                    nint rs = (nint)gw * kv;
+                                    for (int c = 0; c < kv; c++)
+                                    {
+                                        for (int col = 0; col < a; col++) T.Input(src + c + col * kv, rs, tmp + col, a);   // tmp[i][col] = (Bᵀ·d)[i][col]
+                                        for (int i = 0; i < a; i++) T.Input(tmp + i * a, 1, dst + c + i * a * vPos, vPos);
+                                    }
+                                }
+
+                        // 3. One product per transform position: M[pos] (tiles x N) = V[pos] (tiles x K) · U[pos] (K x N).
+                        for (int pos = 0; pos < a2; pos++)
+                            Gemm.Execute(new Gemm.Args(false, false, tiles, p.N, p.K, 1f, vp + (long)pos * tiles * kp, kp,
+                                u + (long)pos * p.K * np, np, 0f, mp + (long)pos * tiles * np, np, null, null, GemmActivation.None), Gemm.Selected, 1);
+
+                        // 4. Output transform (+ bias, activation) into channels-last output rows.
+                        var mv = (Vector512<float>*)mp;
+                        var ov = (Vector512<float>*)go;
+                        nint mPos = (nint)tiles * nv;
+                        bool relu = act == GemmActivation.Relu;
+                        var outT = tmp + 48;
+                        ti = 0;
+                        for (int j = 0; j < cnt; j++)
+                            for (int ty = 0; ty < rows; ty++)
+                                for (int tx = 0; tx < p.TilesX; tx++, ti++)
+                                {
+                                    var src = mv + (nint)ti * nv;
+                                    var dst = ov + ((nint)(j * outRows + ty * m) * ow + tx * m) * nv;
+                                    nint rs = (nint)ow * nv;
+                                    for (int c = 0; c < nv; c++)
+                                    {
+                                        var bc = bv[c];
+                                        for (int col = 0; col < a; col++) T.Output(src + c + col * mPos, a * mPos, tmp + col, a);   // tmp[i][col]
+                                        for (int i = 0; i < m; i++)
+                                        {
+                                            T.Output(tmp + i * a, 1, outT, 1);
+                                            var d = dst + c + i * rs;
+                                            for (int q = 0; q < m; q++)
+                                            {
+                                                var r = outT[q] + bc;
+                                                d[q * nv] = relu ? Vector512.Max(r, Vector512<float>.Zero) : r;
+                                            }
+                                        }
+                                    }
+                                }
+
+                        // 5. Back to NCHW, the rows inside the image.
+                        for (int j = 0; j < cnt; j++)
+                        {
+                            float* ys = y + (long)(n0 + j) * p.N * hw;
+                            for (int i = 0; i < rows * m; i++)
+                            {
+                                int yy = r0 * m + i;
+                                if (yy >= p.H) break;
+                                Transpose8.Run(go + ((long)(j * outRows + i) * ow) * np, np, ys + (long)yy * p.W, hw, p.W, p.N);
+                            }
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(gridIn);
+                ArrayPool<float>.Shared.Return(vb);
+                ArrayPool<float>.Shared.Return(mb);
+                ArrayPool<float>.Shared.Return(gridOut);
+            }
+        }
+    }
+
+    /// <summary>The 1-D transforms of one Winograd variant, on 16 channels at a time; strides are in vectors.</summary>
+    interface ITile
+    {
+        /// <summary>Outputs per tile side.</summary>
+        static abstract int M { get; }
+        /// <summary>Inputs per tile side (M + 2).</summary>
+        static abstract int Alpha { get; }
+        /// <summary>o[i·os] = (Bᵀ·d)[i] for the Alpha values d[i·ds].</summary>
+        static abstract void Input(Vector512<float>* d, nint ds, Vector512<float>* o, nint os);
+        /// <summary>o[i·os] = (Aᵀ·m)[i] for the Alpha values m[i·ms] (M outputs).</summary>
+        static abstract void Output(Vector512<float>* m, nint ms, Vector512<float>* o, nint os);
+        /// <summary>o[i·os] = (G·g)[i] for the 3 values g[i·gs] (Alpha outputs).</summary>
+        static abstract void Kernel(Vector512<float>* g, nint gs, Vector512<float>* o, nint os);
+    }
+
+    // F(4,3) with the points 0, ±1, ±2, ∞.
+    readonly struct F4 : ITile
+    {
+        public static int M => 4;
+        public static int Alpha => 6;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Input(Vector512<float>* d, nint ds, Vector512<float>* o, nint os)
+        {
+            Vector512<float> d0 = d[0], d1 = d[ds], d2 = d[2 * ds], d3 = d[3 * ds], d4 = d[4 * ds], d5 = d[5 * ds];
+            var four = Vector512.Create(4f);
+            var mfour = Vector512.Create(-4f);
+            var mfive = Vector512.Create(-5f);
+            var two = Vector512.Create(2f);
+            o[0] = Vector512.FusedMultiplyAdd(four, d0, Vector512.FusedMultiplyAdd(mfive, d2, d4));
+            o[os] = Vector512.FusedMultiplyAdd(mfour, d1 + d2, d3 + d4);
+            o[2 * os] = Vector512.FusedMultiplyAdd(four, d1 - d2, d4 - d3);
+            var t = d3 - d1;
+            var s = d4 - d2;
+            o[3 * os] = Vector512.FusedMultiplyAdd(two, t, s);
+            o[4 * os] = Vector512.FusedMultiplyAdd(-two, t, s);
+            o[5 * os] = Vector512.FusedMultiplyAdd(four, d1, Vector512.FusedMultiplyAdd(mfive, d3, d5));
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Output(Vector512<float>* m, nint ms, Vector512<float>* o, nint os)
+        {
+            Vector512<float> m0 = m[0], m1 = m[ms], m2 = m[2 * ms], m3 = m[3 * ms], m4 = m[4 * ms], m5 = m[5 * ms];
+            var a = m1 + m2;
+            var b = m1 - m2;
+            var c = m3 + m4;
+            var d = m3 - m4;
+            o[0] = m0 + a + c;
+            o[os] = Vector512.FusedMultiplyAdd(Vector512.Create(2f), d, b);
+            o[2 * os] = Vector512.FusedMultiplyAdd(Vector512.Create(4f), c, a);
+            o[3 * os] = Vector512.FusedMultiplyAdd(Vector512.Create(8f), d, b) + m5;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Kernel(Vector512<float>* g, nint gs, Vector512<float>* o, nint os)
+        {
+            Vector512<float> g0 = g[0], g1 = g[gs], g2 = g[2 * gs];
+            var s = g0 + g2;
+            var sixth = Vector512.Create(-1f / 6f);
+            o[0] = g0 * 0.25f;
+            o[os] = (s + g1) * sixth;
+            o[2 * os] = (s - g1) * sixth;
+            var t = Vector512.FusedMultiplyAdd(Vector512.Create(1f / 24f), g0, g2 * (1f / 6f));
+            o[3 * os] = Vector512.FusedMultiplyAdd(Vector512.Create(1f / 12f), g1, t);
+            o[4 * os] = Vector512.FusedMultiplyAdd(Vector512.Create(-1f / 12f), g1, t);
+            o[5 * os] = g2;
+        }
+    }
+
+    // F(2,3) with the points 0, ±1, ∞.
+    readonly struct F2 : ITile
+    {
+        public static int M => 2;
+        public static int Alpha => 4;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Input(Vector512<float>* d, nint ds, Vector512<float>* o, nint os)
+        {
+            Vector512<float> d0 = d[0], d1 = d[ds], d2 = d[2 * ds], d3 = d[3 * ds];
+            o[0] = d0 - d2;
+            o[os] = d1 + d2;
+            o[2 * os] = d2 - d1;
+            o[3 * os] = d1 - d3;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Output(Vector512<float>* m, nint ms, Vector512<float>* o, nint os)
+        {
+            Vector512<float> m0 = m[0], m1 = m[ms], m2 = m[2 * ms], m3 = m[3 * ms];
+            o[0] = m0 + m1 + m2;
+            o[os] = m1 - m2 - m3;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Kernel(Vector512<float>* g, nint gs, Vector512<float>* o, nint os)
+        {
+            Vector512<float> g0 = g[0], g1 = g[gs], g2 = g[2 * gs];
+            var s = (g0 + g2) * 0.5f;
+            var h = g1 * 0.5f;
+            o[0] = g0;
+            o[os] = s + h;
+            o[2 * os] = s - h;
+            o[3 * os] = g2;
+        }
+    }
+}

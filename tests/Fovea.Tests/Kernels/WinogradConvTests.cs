@@ -1,0 +1,113 @@
+using Fovea.Kernels;
+using Fovea.Tests.Reference;
+using Xunit.Abstractions;
+
+namespace Fovea.Tests.Kernels;
+
+[Collection("Parallelism.MaxThreads")]
+public class WinogradConvTests(ITestOutputHelper output)
+{
+    // (batch, cin, cout, h, w): sizes that are and are not multiples of the tile, single pixels, single rows and
+    // columns, odd channel counts (pad lanes), images large enough to be cut into bands and small enough to be grouped.
+    public static TheoryData<int, int, int, int, int> Shapes => new()
+    {
+        { 1, 1, 1, 1, 1 },
+        { 2, 3, 5, 2, 7 },
+        { 3, 17, 9, 5, 5 },
+        { 1, 7, 33, 13, 11 },
+        { 2, 16, 16, 8, 8 },
+        { 3, 5, 3, 67, 1 },
+        { 2, 4, 6, 1, 67 },
+        { 1, 19, 21, 67, 67 },
+        { 3, 33, 18, 14, 14 },
+        { 2, 32, 48, 28, 29 },
+    };
+
+    // Largest |error| over the largest |value|, per output: the transforms' rounding grows with the tile size.
+    static double Check(float[] expected, float[] actual, string what, double bound)
+    {
+        double maxErr = 0, maxVal = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.False(float.IsNaN(actual[i]), $"{what}: NaN at {i}");
+            maxErr = Math.Max(maxErr, Math.Abs((double)actual[i] - expected[i]));
+            maxVal = Math.Max(maxVal, Math.Abs((double)expected[i]));
+        }
+        double rel = maxVal == 0 ? maxErr : maxErr / maxVal;
+        Assert.True(rel <= bound, $"{what}: max error {maxErr:G3} relative to max {maxVal:G3} is {rel:G3} > {bound:G3}");
+        return rel;
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void MatchesNaiveForwardAndInputGradient(int n, int cin, int cout, int h, int w)
+    {
+        var r = new Random(n * 1000 + cin * 31 + h * 7 + w);
+        var c = new ConvCase([n, cin, h, w], [cout, cin, 3, 3], [1, 1], [1, 1], [1, 1], [1, 1], 1);
+        var x = ConvCase.Randn(r, ConvCase.Numel(c.XShape));
+        var wt = ConvCase.Randn(r, ConvCase.Numel(c.WShape));
+        var b = ConvCase.Randn(r, cout);
+        var dy = ConvCase.Randn(r, ConvCase.Numel(c.YShape));
+        var geo = c.Geometry();
+        Assert.True(WinogradConv.Supports(geo));
+        var yRef = NaiveConv.ToFloat(NaiveConv.Conv(x, c.XShape, wt, c.WShape, b, c.Stride, c.PadBegin, c.PadEnd, c.Dilation, 1, out _));
+        var dxRef = NaiveConv.ToFloat(NaiveConv.ConvBackward(x, c.XShape, wt, c.WShape, false, dy, c.YShape, c.Stride, c.PadBegin, c.Dilation, 1).Dx);
+        var reluRef = yRef.Select(v => Math.Max(v, 0f)).ToArray();
+        int saved = Parallelism.MaxThreads;
+        try
+        {
+            foreach (var (v, bound) in new[] { (WinogradConv.Variant.F2x2, 2e-6), (WinogradConv.Variant.F4x4, 2e-5) })
+            {
+                float[]? first = null;
+                foreach (int threads in new[] { 1, 2, 3 })
+                {
+                    Parallelism.MaxThreads = threads;
+                    var y = new float[yRef.Length];
+                    y.AsSpan().Fill(float.NaN);
+                    WinogradConv.Forward(x, wt, b, y, geo, GemmActivation.None, v);
+                    double ey = Check(yRef, y, $"{v} forward {c}", bound);
+                    var yr = new float[yRef.Length];
+                    WinogradConv.Forward(x, wt, b, yr, geo, GemmActivation.Relu, v);
+                    Check(reluRef, yr, $"{v} forward+ReLU {c}", bound);
+                    var dx = new float[x.Length];
+                    dx.AsSpan().Fill(float.NaN);
+                    WinogradConv.BackwardInput(dy, wt, dx, geo, v);
+                    double ex = Check(dxRef, dx, $"{v} dx {c}", bound);
+                    if (threads == 1) output.WriteLine($"{v} {c}: forward {ey:G3}, dx {ex:G3} (max error / max value)");
+                    // Every element is computed by one thread in a fixed order: bitwise the same for any thread count.
+                    if (first == null) first = [.. y, .. dx];
+                    else Assert.True(first.AsSpan().SequenceEqual([.. y, .. dx]), $"{v} {c}: differs with {threads} threads");
+                }
+            }
+        }
+        finally { Parallelism.MaxThreads = saved; }
+    }
+
+    [Fact]
+    public void DispatchOnlyTakesSupportedGeometries()
+    {
+        Assert.False(WinogradConv.Supports(ConvCase.Square(1, 64, 64, 8, 3, 2, 1, 1, 1).Geometry()));   // stride 2
+        Assert.False(WinogradConv.Supports(ConvCase.Square(1, 64, 64, 8, 3, 1, 2, 2, 1).Geometry()));   // dilated
+        Assert.False(WinogradConv.Supports(ConvCase.Square(1, 64, 64, 8, 3, 1, 0, 1, 1).Geometry()));   // no padding
+        Assert.False(WinogradConv.Supports(ConvCase.Square(1, 64, 64, 8, 3, 1, 1, 1, 2).Geometry()));   // groups
+        Assert.False(WinogradConv.Supports(ConvCase.Square(1, 64, 64, 8, 5, 1, 2, 1, 1).Geometry()));   // 5x5
+        Assert.False(WinogradConv.Supports(ConvCase.Square(1, 64, 64, 8, 3, 1, 1, 1, 1, 3).Geometry())); // 3-D
+        Assert.False(WinogradConv.Applies(ConvCase.Square(1, 8, 64, 8, 3, 1, 1, 1, 1).Geometry()));    // few channels
+        Assert.Throws<ArgumentException>(() => WinogradConv.Forward(new float[64 * 64], new float[64 * 64 * 25], default, new float[64 * 64], ConvCase.Square(1, 64, 64, 1, 5, 1, 2, 1, 1).Geometry()));
+    }
+
+    // Through the ConvKernel dispatch, with a layer-like shape: the same results as the Winograd kernel itself.
+    [Fact]
+    public void ConvKernelDispatchesLargeChannelCounts()
+    {
+        var c = ConvCase.Square(2, 64, 64, 12, 3, 1, 1, 1, 1);
+        var geo = c.Geometry();
+        var r = new Random(3);
+        var x = ConvCase.Randn(r, ConvCase.Numel(c.XShape));
+        var w = ConvCase.Randn(r, ConvCase.Numel(c.WShape));
+        var y = new float[ConvCase.Numel(c.YShape)];
+        ConvKernel.Forward(x, w, default, y, geo);
+        var yRef = NaiveConv.ToFloat(NaiveConv.Conv(x, c.XShape, w, c.WShape, null, c.Stride, c.PadBegin, c.PadEnd, c.Dilation, 1, out _));
+        output.WriteLine($"dispatch {c}: Winograd {WinogradConv.Applies(geo)}, error {Check(yRef, y, "dispatch", 2e-5):G3}");
+    }
+}
