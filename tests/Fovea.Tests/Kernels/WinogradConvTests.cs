@@ -40,7 +40,7 @@ public class WinogradConvTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void MatchesNaiveForwardAndInputGradient(int n, int cin, int cout, int h, int w)
+    public void MatchesNaive(int n, int cin, int cout, int h, int w)
     {
         var r = new Random(n * 1000 + cin * 31 + h * 7 + w);
         var c = new ConvCase([n, cin, h, w], [cout, cin, 3, 3], [1, 1], [1, 1], [1, 1], [1, 1], 1);
@@ -51,7 +51,9 @@ public class WinogradConvTests(ITestOutputHelper output)
         var geo = c.Geometry();
         Assert.True(WinogradConv.Supports(geo));
         var yRef = NaiveConv.ToFloat(NaiveConv.Conv(x, c.XShape, wt, c.WShape, b, c.Stride, c.PadBegin, c.PadEnd, c.Dilation, 1, out _));
-        var dxRef = NaiveConv.ToFloat(NaiveConv.ConvBackward(x, c.XShape, wt, c.WShape, false, dy, c.YShape, c.Stride, c.PadBegin, c.Dilation, 1).Dx);
+        var grads = NaiveConv.ConvBackward(x, c.XShape, wt, c.WShape, false, dy, c.YShape, c.Stride, c.PadBegin, c.Dilation, 1);
+        var dxRef = NaiveConv.ToFloat(grads.Dx);
+        var dwRef = NaiveConv.ToFloat(grads.Dw);
         var reluRef = yRef.Select(v => Math.Max(v, 0f)).ToArray();
         int saved = Parallelism.MaxThreads;
         try
@@ -73,10 +75,14 @@ public class WinogradConvTests(ITestOutputHelper output)
                     dx.AsSpan().Fill(float.NaN);
                     WinogradConv.BackwardInput(dy, wt, dx, geo, v);
                     double ex = Check(dxRef, dx, $"{v} dx {c}", bound);
-                    if (threads == 1) output.WriteLine($"{v} {c}: forward {ey:G3}, dx {ex:G3} (max error / max value)");
-                    // Every element is computed by one thread in a fixed order: bitwise the same for any thread count.
-                    if (first == null) first = [.. y, .. dx];
-                    else Assert.True(first.AsSpan().SequenceEqual([.. y, .. dx]), $"{v} {c}: differs with {threads} threads");
+                    var dw = new float[wt.Length];
+                    dw.AsSpan().Fill(float.NaN);
+                    WinogradConv.BackwardWeight(dy, x, dw, geo, v);
+                    double ew = Check(dwRef, dw, $"{v} dw {c}", bound);
+                    if (threads == 1) output.WriteLine($"{v} {c}: forward {ey:G3}, dx {ex:G3}, dw {ew:G3} (max error / max value)");
+                    // Summation orders are fixed by the geometry: bitwise the same for any thread count.
+                    if (first == null) first = [.. y, .. dx, .. dw];
+                    else Assert.True(first.AsSpan().SequenceEqual([.. y, .. dx, .. dw]), $"{v} {c}: differs with {threads} threads");
                 }
             }
         }

@@ -351,6 +351,7 @@ public static unsafe class ConvKernel
         if (g.WeightLength == 0) return;
         if (g.OutputLength == 0) { dw[..(int)g.WeightLength].Clear(); return; }
         if (g.IsDepthwise2d) { DepthwiseConv.BackwardWeight(dy, x, dw, g); return; }
+        if (WinogradConv.Applies(g)) { WinogradConv.BackwardWeight(dy, x, dw, g); return; }
         fixed (float* pdy = dy, px = x, pdw = dw)
         {
             if (g.ColRows <= SmallKConv.MaxRows)

@@ -177,6 +177,15 @@ public static unsafe class WinogradConv
         }
 
         public int MaxTiles => Images * MaxRows * TilesX;
+
+        /// <summary>Block <paramref name="unit"/>: images n0 .. n0+cnt-1, tile rows [r0, r1).</summary>
+        public (int n0, int cnt, int r0, int r1) Block(int unit)
+        {
+            if (Bands == 1) { int n0 = unit * Images; return (n0, Math.Min(Images, Batch - n0), 0, TilesY); }
+            int b = unit % Bands;
+            return (unit / Bands, 1, ConvKernel.Split(TilesY, Bands, b), ConvKernel.Split(TilesY, Bands, b + 1));
+        }
+
         public int GridW => TilesX * M + 2;
         public int InRows => MaxRows * M + 2;
         public int OutW => TilesX * M;
@@ -207,48 +216,10 @@ public static unsafe class WinogradConv
                     var bv = (Vector512<float>*)bias;
                     for (int unit = u0; unit < u1; unit++)
                     {
-                        int n0, cnt, r0, r1;
-                        if (p.Bands == 1) { n0 = unit * p.Images; cnt = Math.Min(p.Images, p.Batch - n0); r0 = 0; r1 = p.TilesY; }
-                        else
-                        {
-                            n0 = unit / p.Bands; cnt = 1;
-                            int b = unit % p.Bands;
-                            r0 = ConvKernel.Split(p.TilesY, p.Bands, b); r1 = ConvKernel.Split(p.TilesY, p.Bands, b + 1);
-                        }
-                        int rows = r1 - r0, tiles = cnt * rows * p.TilesX;
-
-                        // 1. Input rows r0·m-1 .. r1·m (padded coordinates r0·m .. r1·m+1) to channels-last, zero border.
-                        for (int j = 0; j < cnt; j++)
-                        {
-                            float* xs = x + (long)(n0 + j) * p.K * hw;
-                            for (int gr = 0; gr < rows * m + 2; gr++)
-                            {
-                                int yy = r0 * m - 1 + gr;
-                                float* row = gi + ((long)(j * inRows + gr) * gw) * kp;
-                                if (yy < 0 || yy >= p.H) { new Span<float>(row, gw * kp).Clear(); continue; }
-                                new Span<float>(row, kp).Clear();
-                                new Span<float>(row + (long)(p.W + 1) * kp, (gw - p.W - 1) * kp).Clear();
-                                Transpose8.Run(xs + (long)yy * p.W, hw, row + kp, kp, p.K, p.W);
-                            }
-                        }
-
-                        // 2. Input transform: V[pos][tile][k].
-                        var vv = (Vector512<float>*)vp;
-                        nint vPos = (nint)tiles * kv;
-                        int ti = 0;
-                        for (int j = 0; j < cnt; j++)
-                            for (int ty = 0; ty < rows; ty++)
-                                for (int tx = 0; tx < p.TilesX; tx++, ti++)
-                                {
-                                    var src = (Vector512<float>*)(gi + ((long)(j * inRows + ty * m) * gw + tx * m) * kp);
-                                    var dst = vv + (nint)ti * kv;
-                                    nint rs = (nint)gw * kv;
-                                    for (int c = 0; c < kv; c++)
-                                    {
-                                        for (int col = 0; col < a; col++) T.Input(src + c + col * kv, rs, tmp + col, a);   // tmp[i][col] = (Bᵀ·d)[i][col]
-                                        for (int i = 0; i < a; i++) T.Input(tmp + i * a, 1, dst + c + i * a * vPos, vPos);
-                                    }
-                                }
+                        var (n0, cnt, r0, r1) = p.Block(unit);
+                        // 1-2. Input rows to channels-last (zero border), input transform: V[pos][tile][k].
+                        int tiles = InputTiles<T>(p, x, p.K, n0, cnt, r0, r1, gi, vp, tmp);
+                        int rows = r1 - r0;
 
                         // 3. One product per transform position: M[pos] (tiles x N) = V[pos] (tiles x K) · U[pos] (K x N).
                         for (int pos = 0; pos < a2; pos++)
@@ -261,7 +232,7 @@ public static unsafe class WinogradConv
                         nint mPos = (nint)tiles * nv;
                         bool relu = act == GemmActivation.Relu;
                         var outT = tmp + 48;
-                        ti = 0;
+                        int ti = 0;
                         for (int j = 0; j < cnt; j++)
                             for (int ty = 0; ty < rows; ty++)
                                 for (int tx = 0; tx < p.TilesX; tx++, ti++)
@@ -310,6 +281,175 @@ public static unsafe class WinogradConv
         }
     }
 
+    /// <summary>dw = d(sum(conv(x, w) · dy))/dw for a geometry <see cref="Supports"/> accepts, in the transform domain:
+    /// Σ over tiles of (A·dY·Aᵀ) ⊙ (Bᵀ·x·B) as one GEMM per position, then Gᵀ·(·)·G. Overwrites dw.</summary>
+    public static void BackwardWeight(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, Span<float> dw, in ConvGeometry g)
+        => BackwardWeight(dy, x, dw, g, Selected);
+
+    internal static void BackwardWeight(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, Span<float> dw, in ConvGeometry g, Variant v)
+    {
+        Check(g);
+        g.CheckLengths("WinogradConv.BackwardWeight", x.Length, dw.Length, dy.Length);
+        if (g.WeightLength == 0) return;
+        if (g.OutputLength == 0) { dw[..(int)g.WeightLength].Clear(); return; }
+        fixed (float* pdy = dy, px = x, pdw = dw)
+        {
+            if (v == Variant.F4x4) WeightGrad<F4>(px, pdy, pdw, g);
+            else WeightGrad<F2>(px, pdy, pdw, g);
+        }
+    }
+
+    // Partial sums of the weight gradient: a number fixed by the geometry (not the thread count), so the summation order,
+    // and the result, do not depend on the threads.
+    const int WeightParts = 2;
+
+    static void WeightGrad<T>(float* x, float* dy, float* dw, in ConvGeometry g) where T : struct, ITile
+    {
+        int ci = g.InChannels, co = g.OutChannels, kp = Pad(ci), kv = kp / Lanes, a = T.Alpha, a2 = a * a;
+        var plan = new Plan(g.Batch, ci, co, g.InH, g.InW, T.M);
+        int parts = Math.Min(plan.Units, WeightParts);
+        int accLen = a2 * co * kp;
+        float[] acc = ArrayPool<float>.Shared.Rent(parts * accLen);
+        float[] wt = ArrayPool<float>.Shared.Rent(co * 9 * kp);
+        try
+        {
+            fixed (float* pa = acc, pw = wt)
+            {
+                var job = new WeightJob<T>(plan, x, dy, pa, accLen, parts);
+                if (ConvKernel.Workers(g.Macs, parts) > 1) Parallelism.For(parts, job);
+                else for (int i = 0; i < parts; i++) job.Run(i);
+                var sum = new Span<float>(pa, accLen);
+                for (int i = 1; i < parts; i++) System.Numerics.Tensors.TensorPrimitives.Add(sum, new ReadOnlySpan<float>(pa + (long)i * accLen, accLen), sum);
+                // dW[o][c] = Gᵀ·dU[o][c]·G, 16 input channels at a time, into wt[o][tap][c], then to [o][c][tap].
+                var tmp = stackalloc Vector512<float>[3 * 8];
+                var av = (Vector512<float>*)pa;
+                var wv = (Vector512<float>*)pw;
+                nint pos = (nint)co * kv;
+                for (int o = 0; o < co; o++)
+                {
+                    for (int c = 0; c < kv; c++)
+                    {
+                        var src = av + (nint)o * kv + c;
+                        for (int l = 0; l < a; l++) T.KernelT(src + l * pos, a * pos, tmp + l, a);   // tmp[i][l]
+                        for (int i = 0; i < 3; i++) T.KernelT(tmp + i * a, 1, wv + ((nint)o * 9 + i * 3) * kv + c, kv);
+                    }
+                    Transpose8.Run(pw + (long)o * 9 * kp, kp, dw + (long)o * ci * 9, 9, 9, ci);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(acc);
+            ArrayPool<float>.Shared.Return(wt);
+        }
+    }
+
+    // Part `part` of the blocks: acc[part][pos] (Cout x Cin, row stride KPad) = Σ over its tiles of D[pos]ᵀ·V[pos], with
+    // D[pos][tile][o] the transformed output gradient and V[pos][tile][c] the transformed input.
+    readonly struct WeightJob<T>(Plan p, float* x, float* dy, float* acc, int accLen, int parts) : Parallelism.IChunk where T : struct, ITile
+    {
+        public void Run(int part)
+        {
+            int u0 = ConvKernel.Split(p.Units, parts, part), u1 = ConvKernel.Split(p.Units, parts, part + 1);
+            int m = T.M, a = T.Alpha, a2 = a * a;
+            int kp = p.KPad, np = p.NPad, nv = np / Lanes, ow = p.OutW, outRows = p.OutRows;
+            float* accp = acc + (long)part * accLen;
+            float[] gridIn = ArrayPool<float>.Shared.Rent(p.Images * p.InRows * p.GridW * kp);
+            float[] vb = ArrayPool<float>.Shared.Rent(a2 * p.MaxTiles * kp);
+            float[] gridDy = ArrayPool<float>.Shared.Rent(p.Images * outRows * ow * np);
+            float[] db = ArrayPool<float>.Shared.Rent(a2 * p.MaxTiles * np);
+            var tmp = stackalloc Vector512<float>[64];
+            try
+            {
+                fixed (float* gi = gridIn, vp = vb, gd = gridDy, dp = db)
+                {
+                    if (kp != p.K) new Span<float>(gi, gridIn.Length).Clear();
+                    if (np != p.N) new Span<float>(gd, gridDy.Length).Clear();
+                    for (int unit = u0; unit < u1; unit++)
+                    {
+                        var (n0, cnt, r0, r1) = p.Block(unit);
+                        int tiles = InputTiles<T>(p, x, p.K, n0, cnt, r0, r1, gi, vp, tmp);
+                        int rows = r1 - r0;
+                        LoadRows(p, dy, p.N, np, n0, cnt, r0 * m, rows * m, outRows, ow, 0, gd);
+                        var dv = (Vector512<float>*)dp;
+                        var gv = (Vector512<float>*)gd;
+                        nint dPos = (nint)tiles * nv, rs = (nint)ow * nv;
+                        int ti = 0;
+                        for (int j = 0; j < cnt; j++)
+                            for (int ty = 0; ty < rows; ty++)
+                                for (int tx = 0; tx < p.TilesX; tx++, ti++)
+                                {
+                                    var src = gv + ((nint)(j * outRows + ty * m) * ow + tx * m) * nv;
+                                    var dst = dv + (nint)ti * nv;
+                                    for (int c = 0; c < nv; c++)
+                                    {
+                                        for (int q = 0; q < m; q++) T.OutputT(src + c + q * nv, rs, tmp + q, m);   // tmp[k][q] = (A·dy)[k][q]
+                                        for (int k = 0; k < a; k++) T.OutputT(tmp + k * m, 1, dst + c + k * a * dPos, dPos);
+                                    }
+                                }
+                        float beta = unit == u0 ? 0f : 1f;
+                        for (int pos = 0; pos < a2; pos++)
+                            Gemm.Execute(new Gemm.Args(true, false, p.N, p.K, tiles, 1f, dp + (long)pos * tiles * np, np,
+                                vp + (long)pos * tiles * kp, kp, beta, accp + (long)pos * p.N * kp, kp, null, null, GemmActivation.None), Gemm.Selected, 1);
+                    }
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(gridIn);
+                ArrayPool<float>.Shared.Return(vb);
+                ArrayPool<float>.Shared.Return(gridDy);
+                ArrayPool<float>.Shared.Return(db);
+            }
+        }
+    }
+
+    // Rows [row0, row0 + count) of images n0 .. n0+cnt-1 of src ([batch][channels][H][W]) into grid
+    // [cnt][gridRows][gridW][chPad], channels last, the image's columns starting at pixel `left`; pixels outside the
+    // image are zero. Channel lanes chPad > channels are left as they are.
+    static void LoadRows(in Plan p, float* src, int channels, int chPad, int n0, int cnt, int row0, int count, int gridRows, int gridW, int left, float* grid)
+    {
+        int hw = p.H * p.W;
+        for (int j = 0; j < cnt; j++)
+        {
+            float* xs = src + (long)(n0 + j) * channels * hw;
+            for (int gr = 0; gr < count; gr++)
+            {
+                int yy = row0 + gr;
+                float* row = grid + ((long)(j * gridRows + gr) * gridW) * chPad;
+                if (yy < 0 || yy >= p.H) { new Span<float>(row, gridW * chPad).Clear(); continue; }
+                if (left > 0) new Span<float>(row, left * chPad).Clear();
+                new Span<float>(row + (long)(p.W + left) * chPad, (gridW - p.W - left) * chPad).Clear();
+                Transpose8.Run(xs + (long)yy * p.W, hw, row + (long)left * chPad, chPad, channels, p.W);
+            }
+        }
+    }
+
+    // The input tiles of tile rows [r0, r1) of images n0 .. n0+cnt-1 of x (k channels), transformed: V[pos][tile][kPad].
+    // gi: the channels-last input grid (zero pad lanes). Returns the number of tiles.
+    static int InputTiles<T>(in Plan p, float* x, int k, int n0, int cnt, int r0, int r1, float* gi, float* vp, Vector512<float>* tmp) where T : struct, ITile
+    {
+        int m = T.M, a = T.Alpha, kp = Pad(k), kv = kp / Lanes, gw = p.GridW, inRows = p.InRows;
+        int rows = r1 - r0, tiles = cnt * rows * p.TilesX;
+        LoadRows(p, x, k, kp, n0, cnt, r0 * m - 1, rows * m + 2, inRows, gw, 1, gi);
+        var vv = (Vector512<float>*)vp;
+        nint vPos = (nint)tiles * kv, rs = (nint)gw * kv;
+        int ti = 0;
+        for (int j = 0; j < cnt; j++)
+            for (int ty = 0; ty < rows; ty++)
+                for (int tx = 0; tx < p.TilesX; tx++, ti++)
+                {
+                    var src = (Vector512<float>*)(gi + ((long)(j * inRows + ty * m) * gw + tx * m) * kp);
+                    var dst = vv + (nint)ti * kv;
+                    for (int c = 0; c < kv; c++)
+                    {
+                        for (int col = 0; col < a; col++) T.Input(src + c + col * kv, rs, tmp + col, a);   // tmp[i][col] = (Bᵀ·d)[i][col]
+                        for (int i = 0; i < a; i++) T.Input(tmp + i * a, 1, dst + c + i * a * vPos, vPos);
+                    }
+                }
+        return tiles;
+    }
+
     /// <summary>The 1-D transforms of one Winograd variant, on 16 channels at a time; strides are in vectors.</summary>
     interface ITile
     {
@@ -323,6 +463,10 @@ public static unsafe class WinogradConv
         static abstract void Output(Vector512<float>* m, nint ms, Vector512<float>* o, nint os);
         /// <summary>o[i·os] = (G·g)[i] for the 3 values g[i·gs] (Alpha outputs).</summary>
         static abstract void Kernel(Vector512<float>* g, nint gs, Vector512<float>* o, nint os);
+        /// <summary>o[i·os] = (A·y)[i] for the M values y[i·ys] (Alpha outputs): the output gradient's transform.</summary>
+        static abstract void OutputT(Vector512<float>* y, nint ys, Vector512<float>* o, nint os);
+        /// <summary>o[i·os] = (Gᵀ·u)[i] for the Alpha values u[i·us] (3 outputs): back from the transform domain.</summary>
+        static abstract void KernelT(Vector512<float>* u, nint us, Vector512<float>* o, nint os);
     }
 
     // F(4,3) with the points 0, ±1, ±2, ∞.
@@ -377,6 +521,34 @@ public static unsafe class WinogradConv
             o[4 * os] = Vector512.FusedMultiplyAdd(Vector512.Create(-1f / 12f), g1, t);
             o[5 * os] = g2;
         }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void OutputT(Vector512<float>* y, nint ys, Vector512<float>* o, nint os)
+        {
+            Vector512<float> y0 = y[0], y1 = y[ys], y2 = y[2 * ys], y3 = y[3 * ys];
+            var s02 = y0 + y2;
+            var s13 = y1 + y3;
+            var t02 = Vector512.FusedMultiplyAdd(Vector512.Create(4f), y2, y0);
+            var t13 = Vector512.FusedMultiplyAdd(Vector512.Create(8f), y3, y1 + y1);
+            o[0] = y0;
+            o[os] = s02 + s13;
+            o[2 * os] = s02 - s13;
+            o[3 * os] = t02 + t13;
+            o[4 * os] = t02 - t13;
+            o[5 * os] = y3;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void KernelT(Vector512<float>* u, nint us, Vector512<float>* o, nint os)
+        {
+            Vector512<float> u0 = u[0], u1 = u[us], u2 = u[2 * us], u3 = u[3 * us], u4 = u[4 * us], u5 = u[5 * us];
+            var s12 = u1 + u2;
+            var s34 = u3 + u4;
+            var sixth = Vector512.Create(1f / 6f);
+            o[0] = Vector512.FusedMultiplyAdd(u0, Vector512.Create(0.25f), Vector512.FusedMultiplyAdd(s34, Vector512.Create(1f / 24f), -(s12 * sixth)));
+            o[os] = Vector512.FusedMultiplyAdd(u2 - u1, sixth, (u3 - u4) * (1f / 12f));
+            o[2 * os] = Vector512.FusedMultiplyAdd(s34 - s12, sixth, u5);
+        }
     }
 
     // F(2,3) with the points 0, ±1, ∞.
@@ -413,6 +585,26 @@ public static unsafe class WinogradConv
             o[os] = s + h;
             o[2 * os] = s - h;
             o[3 * os] = g2;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void OutputT(Vector512<float>* y, nint ys, Vector512<float>* o, nint os)
+        {
+            Vector512<float> y0 = y[0], y1 = y[ys];
+            o[0] = y0;
+            o[os] = y0 + y1;
+            o[2 * os] = y0 - y1;
+            o[3 * os] = -y1;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void KernelT(Vector512<float>* u, nint us, Vector512<float>* o, nint os)
+        {
+            Vector512<float> u0 = u[0], u1 = u[us], u2 = u[2 * us], u3 = u[3 * us];
+            var s = (u1 + u2) * 0.5f;
+            o[0] = u0 + s;
+            o[os] = (u1 - u2) * 0.5f;
+            o[2 * os] = s + u3;
         }
     }
 }
