@@ -9,8 +9,8 @@ static unsafe class Tuning
     public static void Run(string[] args)
     {
         string what = args.Length > 0 ? args[0] : "kernels";
-        int n = args.Length > 1 && what != "shapes" ? int.Parse(args[1]) : 1024;
-        int threads = args.Length > 2 && what != "shapes" ? int.Parse(args[2]) : 1;
+        int n = args.Length > 1 && what is not ("shapes" or "winograd" or "winograd-error") ? int.Parse(args[1]) : 1024;
+        int threads = args.Length > 2 && what is not ("shapes" or "winograd" or "winograd-error") ? int.Parse(args[2]) : 1;
         if (what == "kernels")
         {
             foreach (var kind in new[] { Gemm.KernelKind.V512, Gemm.KernelKind.V512x6x64, Gemm.KernelKind.V512x8x48, Gemm.KernelKind.V256 })
@@ -46,6 +46,106 @@ static unsafe class Tuning
                     double direct = Time(Gemm.Choose(m, nn), m, nn, k, t, ta, tb);
                     Console.WriteLine($"{name,-28} t={t}: B always packed {packed,6:F1}, B read in place when possible {direct,6:F1} GFLOP/s");
                 }
+        }
+        else if (what == "winograd")
+        {
+            // ConvKernel's three passes (ms, median of 5, batch 32, 2 threads) on the peer's 3x3 shapes: im2col+GEMM
+            // (Winograd disabled) vs Winograd F(2x2)/F(4x4) at several block sizes; 3 interleaved rounds.
+            var only = args.Length > 1 ? args[1] : "bcde";
+            (string name, int ci, int co, int size)[] cases = [("b", 32, 64, 14), ("c", 64, 64, 56), ("d", 128, 128, 28), ("e", 256, 256, 14)];
+            (string name, bool off, WinogradConv.Variant v, int target)[] configs =
+            [
+                ("im2col", true, WinogradConv.Variant.F4x4, 128),
+                ("F2 t64", false, WinogradConv.Variant.F2x2, 64), ("F2 t128", false, WinogradConv.Variant.F2x2, 128), ("F2 t256", false, WinogradConv.Variant.F2x2, 256),
+                ("F4 t64", false, WinogradConv.Variant.F4x4, 64), ("F4 t128", false, WinogradConv.Variant.F4x4, 128), ("F4 t256", false, WinogradConv.Variant.F4x4, 256),
+            ];
+            int savedMin = WinogradConv.MinChannels;
+            WinogradConv.MinChannels = 1;
+            var r = new Random(1);
+            foreach (var (name, ci, co, size) in cases)
+            {
+                if (!only.Contains(name)) continue;
+                var geo = new ConvGeometry(32, ci, co, 1, [size, size], [size, size], [3, 3], [1, 1], [1, 1], [1, 1]);
+                var x = new float[geo.InputLength]; var w = new float[geo.WeightLength]; var y = new float[geo.OutputLength];
+                var dy = new float[geo.OutputLength]; var dx = new float[geo.InputLength]; var dw = new float[geo.WeightLength];
+                foreach (var a in new[] { x, w, dy }) for (int i = 0; i < a.Length; i++) a[i] = (float)(r.NextDouble() * 2 - 1);
+                for (int round = 0; round < 3; round++)
+                    foreach (var (cn, off, v, target) in configs)
+                    {
+                        WinogradConv.Disabled = off; WinogradConv.Selected = v; WinogradConv.TileTarget = target;
+                        double f = Ms(() => ConvKernel.Forward(x, w, default, y, geo));
+                        double bi = Ms(() => ConvKernel.BackwardInput(dy, w, dx, geo));
+                        double bw = Ms(() => ConvKernel.BackwardWeight(dy, x, dw, geo));
+                        Console.WriteLine($"{name} {ci}->{co} {size}x{size} round {round} {cn,-8}: fwd {f,6:F2}  dx {bi,6:F2}  dw {bw,6:F2}  fwd+bwd {f + bi + bw,6:F2} ms");
+                    }
+            }
+            WinogradConv.Disabled = false; WinogradConv.Selected = WinogradConv.Variant.Auto; WinogradConv.TileTarget = 128; WinogradConv.MinChannels = savedMin;
+
+            static double Ms(Action f)
+            {
+                f(); f();
+                var t = new double[5];
+                for (int i = 0; i < t.Length; i++) { long t0 = Stopwatch.GetTimestamp(); f(); t[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds; }
+                Array.Sort(t);
+                return t[t.Length / 2];
+            }
+        }
+        else if (what == "winograd-error")
+        {
+            // Error at the layer sizes (batch 2, values uniform in [-1, 1]) against a double-accumulating direct
+            // convolution: max |error| / max |reference| of y, dx and dw, Winograd (as dispatched) and im2col+GEMM.
+            (string name, int ci, int co, int size)[] cases = [("c", 64, 64, 56), ("d", 128, 128, 28), ("e", 256, 256, 14)];
+            var r = new Random(2);
+            foreach (var (name, ci, co, size) in cases)
+            {
+                const int batch = 2;
+                var geo = new ConvGeometry(batch, ci, co, 1, [size, size], [size, size], [3, 3], [1, 1], [1, 1], [1, 1]);
+                var x = new float[geo.InputLength]; var w = new float[geo.WeightLength]; var dy = new float[geo.OutputLength];
+                foreach (var a in new[] { x, w, dy }) for (int i = 0; i < a.Length; i++) a[i] = (float)(r.NextDouble() * 2 - 1);
+                var yr = new double[geo.OutputLength]; var dxr = new double[geo.InputLength]; var dwr = new double[geo.WeightLength];
+                int hw = size * size;
+                for (int s = 0; s < batch; s++)
+                    for (int o = 0; o < co; o++)
+                        for (int c = 0; c < ci; c++)
+                            for (int ky = 0; ky < 3; ky++)
+                                for (int kx = 0; kx < 3; kx++)
+                                {
+                                    double wv = w[(o * ci + c) * 9 + ky * 3 + kx], dwa = 0;
+                                    for (int yy = 0; yy < size; yy++)
+                                    {
+                                        int iy = yy + ky - 1;
+                                        if (iy < 0 || iy >= size) continue;
+                                        for (int xx = 0; xx < size; xx++)
+                                        {
+                                            int ix = xx + kx - 1;
+                                            if (ix < 0 || ix >= size) continue;
+                                            long yi = ((long)s * co + o) * hw + yy * size + xx, xi = ((long)s * ci + c) * hw + iy * size + ix;
+                                            yr[yi] += wv * x[xi];
+                                            dxr[xi] += wv * dy[yi];
+                                            dwa += (double)dy[yi] * x[xi];
+                                        }
+                                    }
+                                    dwr[(o * ci + c) * 9 + ky * 3 + kx] += dwa;
+                                }
+                foreach (bool off in new[] { false, true })
+                {
+                    WinogradConv.Disabled = off;
+                    var y = new float[geo.OutputLength]; var dx = new float[geo.InputLength]; var dw = new float[geo.WeightLength];
+                    ConvKernel.Forward(x, w, default, y, geo);
+                    ConvKernel.BackwardInput(dy, w, dx, geo);
+                    ConvKernel.BackwardWeight(dy, x, dw, geo);
+                    string path = off ? "im2col+GEMM" : $"Winograd {WinogradConv.Choose(geo)}";
+                    Console.WriteLine($"{name} {ci}->{co} {size}x{size} {path,-16}: y {Rel(yr, y):E2}  dx {Rel(dxr, dx):E2}  dw {Rel(dwr, dw):E2}");
+                }
+                WinogradConv.Disabled = false;
+            }
+
+            static double Rel(double[] e, float[] a)
+            {
+                double err = 0, max = 0;
+                for (int i = 0; i < e.Length; i++) { err = Math.Max(err, Math.Abs(a[i] - e[i])); max = Math.Max(max, Math.Abs(e[i])); }
+                return err / max;
+            }
         }
         else if (what == "small")
         {

@@ -1,4 +1,5 @@
 using Fovea.Kernels;
+using Fovea.Tests.OpTests;
 using Fovea.Tests.Reference;
 using Xunit.Abstractions;
 
@@ -87,6 +88,42 @@ public class WinogradConvTests(ITestOutputHelper output)
             }
         }
         finally { Parallelism.MaxThreads = saved; }
+    }
+
+    // PyTorch's values (tests/Fovea.Tests/Golden/conv.bin) for every golden case the kernel supports, both variants.
+    [Fact]
+    public void MatchesPyTorchGoldenValues()
+    {
+        int count = 0;
+        foreach (var c in ConvGolden.Load())
+        {
+            if (c.Transposed || c.Spatial != 2) continue;
+            int[] xs = c.X.Shape.ToArray(), ws = c.W.Shape.ToArray(), ys = c.Y.Shape.ToArray();
+            var geo = new ConvGeometry(xs[0], xs[1], ws[0], c.Groups, xs[2..], ys[2..], ws[2..], c.Stride, c.PadBegin, c.Dilation);
+            if (!WinogradConv.Supports(geo)) continue;
+            count++;
+            foreach (var v in new[] { WinogradConv.Variant.F2x2, WinogradConv.Variant.F4x4 })
+            {
+                var y = new float[c.Y.Numel];
+                WinogradConv.Forward(c.X.ToArray(), c.W.ToArray(), c.HasBias ? c.B.ToArray() : default, y, geo, GemmActivation.None, v);
+                var dx = new float[c.X.Numel];
+                WinogradConv.BackwardInput(c.Dy.ToArray(), c.W.ToArray(), dx, geo, v);
+                var dw = new float[c.W.Numel];
+                WinogradConv.BackwardWeight(c.Dy.ToArray(), c.X.ToArray(), dw, geo, v);
+                double ey = Check(c.Y.ToArray(), y, $"{v} {c.Name} y", 2e-5), ex = Check(c.Dx.ToArray(), dx, $"{v} {c.Name} dx", 2e-5),
+                    ew = Check(c.Dw.ToArray(), dw, $"{v} {c.Name} dw", 2e-5);
+                output.WriteLine($"golden {c.Name} {v}: y {ey:G3}, dx {ex:G3}, dw {ew:G3} (max error / max value)");
+            }
+        }
+        Assert.True(count > 0, "no golden case is a 3x3 stride-1 pad-1 2-D convolution");
+    }
+
+    [Fact]
+    public void ChoosesTheTileByPadding()
+    {
+        Assert.Equal(WinogradConv.Variant.F4x4, WinogradConv.Choose(ConvCase.Square(1, 64, 64, 56, 3, 1, 1, 1, 1).Geometry()));
+        Assert.Equal(WinogradConv.Variant.F4x4, WinogradConv.Choose(ConvCase.Square(1, 64, 64, 28, 3, 1, 1, 1, 1).Geometry()));
+        Assert.Equal(WinogradConv.Variant.F2x2, WinogradConv.Choose(ConvCase.Square(1, 64, 64, 14, 3, 1, 1, 1, 1).Geometry()));
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace Fovea.Kernels;
 
 /// <summary>
 /// Winograd convolution for 2-D 3x3 kernels, stride 1, padding 1 on every side, dilation 1, one group (output size =
-/// input size): F(4x4,3x3) (6x6 input tiles) or F(2x2,3x3) (4x4 tiles). Used by <see cref="ConvKernel"/>'s forward and
+/// input size): F(4x4,3x3) (6x6 input tiles) or F(2x2,3x3) (4x4 tiles), chosen per geometry (<see cref="Choose"/>). Used by <see cref="ConvKernel"/>'s forward and
 /// input gradient (the input gradient of such a convolution is the same convolution of dY with the kernel rotated by
 /// 180° and the channels swapped) for the shapes where it measures faster (<see cref="Applies"/>, bench/NOTES.md).
 /// <para>Layout: the work is cut into blocks of about <see cref="TileTarget"/> tiles (whole small images, or bands of
@@ -20,11 +20,22 @@ namespace Fovea.Kernels;
 /// </summary>
 public static unsafe class WinogradConv
 {
-    /// <summary>Tile size of the transform.</summary>
-    internal enum Variant { F2x2, F4x4 }
+    /// <summary>Tile size of the transform; Auto: <see cref="Choose"/> picks one per geometry.</summary>
+    internal enum Variant { Auto, F2x2, F4x4 }
 
-    /// <summary>The variant the dispatch uses (settable for the benchmark harness and tests).</summary>
-    internal static Variant Selected = Variant.F4x4;
+    /// <summary>The variant the public entry points use (settable for the benchmark harness and tests).</summary>
+    internal static Variant Selected = Variant.Auto;
+
+    /// <summary>
+    /// F(4x4) needs 36/16 = 2.25 products per output pixel against F(2x2)'s 4, but rounds the image up to a multiple of
+    /// 4: on 14x14 it computes 16x16 and its bigger tiles lose to F(2x2) (`tune winograd`, bench/NOTES.md). F(4x4) when
+    /// its padded product count is below 0.65 of F(2x2)'s (exact multiples of 4 give 0.5625; 14x14 gives 0.73).
+    /// </summary>
+    internal static Variant Choose(in ConvGeometry g)
+    {
+        long f2 = 16L * ((g.OutH + 1) / 2) * ((g.OutW + 1) / 2), f4 = 36L * ((g.OutH + 3) / 4) * ((g.OutW + 3) / 4);
+        return f4 < 0.65 * f2 ? Variant.F4x4 : Variant.F2x2;
+    }
 
     /// <summary>Tiles per block (one GEMM's rows): enough to amortise GEMM's packing, few enough to stay near L2.</summary>
     internal static int TileTarget = 128;
@@ -53,7 +64,7 @@ public static unsafe class WinogradConv
 
     /// <summary>y = act(conv(x, w) + b) for a geometry <see cref="Supports"/> accepts. Bias may be empty.</summary>
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y, in ConvGeometry g,
-        GemmActivation act = GemmActivation.None) => Forward(x, w, bias, y, g, act, Selected);
+        GemmActivation act = GemmActivation.None) => Forward(x, w, bias, y, g, act, Selected == Variant.Auto ? Choose(g) : Selected);
 
     internal static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y, in ConvGeometry g,
         GemmActivation act, Variant v)
@@ -72,7 +83,7 @@ public static unsafe class WinogradConv
 
     /// <summary>dx = d(sum(conv(x, w) · dy))/dx for a geometry <see cref="Supports"/> accepts. Overwrites dx.</summary>
     public static void BackwardInput(ReadOnlySpan<float> dy, ReadOnlySpan<float> w, Span<float> dx, in ConvGeometry g)
-        => BackwardInput(dy, w, dx, g, Selected);
+        => BackwardInput(dy, w, dx, g, Selected == Variant.Auto ? Choose(g) : Selected);
 
     internal static void BackwardInput(ReadOnlySpan<float> dy, ReadOnlySpan<float> w, Span<float> dx, in ConvGeometry g, Variant v)
     {
@@ -284,7 +295,7 @@ public static unsafe class WinogradConv
     /// <summary>dw = d(sum(conv(x, w) · dy))/dw for a geometry <see cref="Supports"/> accepts, in the transform domain:
     /// Σ over tiles of (A·dY·Aᵀ) ⊙ (Bᵀ·x·B) as one GEMM per position, then Gᵀ·(·)·G. Overwrites dw.</summary>
     public static void BackwardWeight(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, Span<float> dw, in ConvGeometry g)
-        => BackwardWeight(dy, x, dw, g, Selected);
+        => BackwardWeight(dy, x, dw, g, Selected == Variant.Auto ? Choose(g) : Selected);
 
     internal static void BackwardWeight(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, Span<float> dw, in ConvGeometry g, Variant v)
     {
