@@ -59,6 +59,9 @@ static unsafe class Tuning
                 ("F2 t64", false, WinogradConv.Variant.F2x2, 64), ("F2 t128", false, WinogradConv.Variant.F2x2, 128), ("F2 t256", false, WinogradConv.Variant.F2x2, 256),
                 ("F4 t64", false, WinogradConv.Variant.F4x4, 64), ("F4 t128", false, WinogradConv.Variant.F4x4, 128), ("F4 t256", false, WinogradConv.Variant.F4x4, 256),
             ];
+            // `tune winograd cde 96,128,192`: the automatic variant at these block sizes instead.
+            if (args.Length > 2)
+                configs = [("im2col", true, WinogradConv.Variant.Auto, 128), .. args[2].Split(',').Select(t => ($"auto t{t}", false, WinogradConv.Variant.Auto, int.Parse(t)))];
             int savedMin = WinogradConv.MinChannels;
             WinogradConv.MinChannels = 1;
             var r = new Random(1);
