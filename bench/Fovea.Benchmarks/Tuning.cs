@@ -49,10 +49,15 @@ static unsafe class Tuning
         }
         else if (what == "winograd")
         {
-            // ConvKernel's three passes (ms, median of 5, batch 32, 2 threads) on the peer's 3x3 shapes: im2col+GEMM
+            // ConvKernel's three passes (ms, median of 5, batch 32 or args[3], 2 threads) on the peer's 3x3 shapes: im2col+GEMM
             // (Winograd disabled) vs Winograd F(2x2)/F(4x4) at several block sizes; 3 interleaved rounds.
             var only = args.Length > 1 ? args[1] : "bcde";
-            (string name, int ci, int co, int size)[] cases = [("b", 32, 64, 14), ("c", 64, 64, 56), ("d", 128, 128, 28), ("e", 256, 256, 14)];
+            (string name, int ci, int co, int size)[] cases =
+            [
+                ("b", 32, 64, 14), ("c", 64, 64, 56), ("d", 128, 128, 28), ("e", 256, 256, 14),
+                // Other common layers (not in the peer's set): ResNet/VGG stages, unequal channel counts.
+                ("v", 512, 512, 7), ("w", 128, 128, 56), ("x", 256, 256, 28), ("y", 64, 128, 28), ("z", 32, 32, 28), ("s", 16, 16, 28), ("t", 16, 32, 14),
+            ];
             (string name, bool off, WinogradConv.Variant v, int target)[] configs =
             [
                 ("im2col", true, WinogradConv.Variant.F4x4, 128),
@@ -68,7 +73,8 @@ static unsafe class Tuning
             foreach (var (name, ci, co, size) in cases)
             {
                 if (!only.Contains(name)) continue;
-                var geo = new ConvGeometry(32, ci, co, 1, [size, size], [size, size], [3, 3], [1, 1], [1, 1], [1, 1]);
+                int batch = args.Length > 3 ? int.Parse(args[3]) : 32;
+                var geo = new ConvGeometry(batch, ci, co, 1, [size, size], [size, size], [3, 3], [1, 1], [1, 1], [1, 1]);
                 var x = new float[geo.InputLength]; var w = new float[geo.WeightLength]; var y = new float[geo.OutputLength];
                 var dy = new float[geo.OutputLength]; var dx = new float[geo.InputLength]; var dw = new float[geo.WeightLength];
                 foreach (var a in new[] { x, w, dy }) for (int i = 0; i < a.Length; i++) a[i] = (float)(r.NextDouble() * 2 - 1);

@@ -135,7 +135,7 @@ public class WinogradConvTests(ITestOutputHelper output)
         Assert.False(WinogradConv.Supports(ConvCase.Square(1, 64, 64, 8, 3, 1, 1, 1, 2).Geometry()));   // groups
         Assert.False(WinogradConv.Supports(ConvCase.Square(1, 64, 64, 8, 5, 1, 2, 1, 1).Geometry()));   // 5x5
         Assert.False(WinogradConv.Supports(ConvCase.Square(1, 64, 64, 8, 3, 1, 1, 1, 1, 3).Geometry())); // 3-D
-        Assert.False(WinogradConv.Applies(ConvCase.Square(1, 8, 64, 8, 3, 1, 1, 1, 1).Geometry()));    // few channels
+        Assert.False(WinogradConv.Applies(ConvCase.Square(1, 16, 64, 8, 3, 1, 1, 1, 1).Geometry()));   // few channels
         Assert.Throws<ArgumentException>(() => WinogradConv.Forward(new float[64 * 64], new float[64 * 64 * 25], default, new float[64 * 64], ConvCase.Square(1, 64, 64, 1, 5, 1, 2, 1, 1).Geometry()));
     }
 

@@ -40,8 +40,9 @@ public static unsafe class WinogradConv
     /// <summary>Tiles per block (one GEMM's rows): enough to amortise GEMM's packing, few enough to stay near L2.</summary>
     internal static int TileTarget = 128;
 
-    /// <summary>Channels from which the dispatch uses Winograd (both input and output channels).</summary>
-    internal static int MinChannels = 64;
+    /// <summary>Channels from which the dispatch uses Winograd (both input and output channels): at 16 channels the 16 or
+    /// 36 products per block are too small for GEMM and im2col wins by 2-4x; from 32 on Winograd wins (bench/NOTES.md).</summary>
+    internal static int MinChannels = 32;
 
     /// <summary>Whether set, <see cref="Applies"/> is false (for A/B timings and tests of the other path).</summary>
     internal static bool Disabled;
