@@ -42,7 +42,7 @@ internal static class GradPool
     /// <summary>Bytes currently kept in the pool (tests and benchmarks).</summary>
     internal static long PooledBytes { get { lock (s_lock) return s_bytes; } }
 
-    static float[]? Take(int n)
+    internal static float[]? Take(int n)
     {
         lock (s_lock)
         {
@@ -52,7 +52,7 @@ internal static class GradPool
         }
     }
 
-    static void Give(float[] a)
+    internal static void Give(float[] a)
     {
         lock (s_lock)
         {
