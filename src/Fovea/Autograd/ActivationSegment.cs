@@ -27,6 +27,14 @@ internal sealed class ActivationSegment(List<Node> nodes, List<float[]> buffers)
     internal static float[] Allocate(int n)
         => (n >= MinElements ? GradPool.Take(n) : null) ?? GC.AllocateUninitializedArray<float>(n);
 
+    /// <summary>A zeroed buffer of n floats: a recycled one (cleared) of that length when one is free.</summary>
+    internal static float[] AllocateZeroed(int n)
+    {
+        if (n < MinElements || GradPool.Take(n) is not { } a) return new float[n];
+        a.AsSpan().Clear();
+        return a;
+    }
+
     /// <summary>Gives a dead buffer to the free lists (only buffers nothing can read or write any more).</summary>
     internal static void Recycle(float[] buffer)
     {

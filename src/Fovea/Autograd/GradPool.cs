@@ -20,6 +20,9 @@ internal static class GradPool
 {
     /// <summary>The most bytes kept for reuse; buffers returned beyond it are left to the garbage collector.</summary>
     internal const long MaxPooledBytes = 256L << 20;
+    /// <summary>The most buffers kept of one length (a step rarely needs more at once; bounds what a source that gives
+    /// more than it takes, e.g. an op allocating outside the pool, can pile up).</summary>
+    internal const int MaxPerLength = 32;
 
     static readonly Dictionary<int, Stack<float[]>> s_free = [];
     static long s_bytes;
@@ -58,6 +61,7 @@ internal static class GradPool
         {
             if (s_bytes + 4L * a.Length > MaxPooledBytes) return;
             if (!s_free.TryGetValue(a.Length, out var st)) s_free[a.Length] = st = new Stack<float[]>();
+            if (st.Count >= MaxPerLength) return;
             st.Push(a);
             s_bytes += 4L * a.Length;
         }

@@ -32,7 +32,7 @@ public sealed partial class Tensor
     internal Tensor(float[] storage, Shape shape) : this(storage, shape, Shape.ContiguousStrides(shape.Dims), 0) { }
 
     /// <summary>A new contiguous tensor of the given shape over a fresh zeroed buffer.</summary>
-    internal static Tensor Empty(Shape shape) => new(new float[shape.Numel], shape);
+    internal static Tensor Empty(Shape shape) => new(ActivationSegment.AllocateZeroed(shape.Numel), shape);
     internal static Tensor Empty(params int[] dims) => Empty(new Shape(dims));
     /// <summary>A new contiguous tensor whose buffer is not cleared (a recycled activation buffer when one of that size
     /// is free, see <see cref="ActivationSegment"/>): for ops that overwrite every element.</summary>
