@@ -13,7 +13,8 @@ namespace Fovea;
 /// leaf's <see cref="Tensor.Grad"/>, is passed to a hook or to a backward function from outside the library — stops
 /// being owned and is never recycled.</item>
 /// <item>Once an owned gradient has been consumed by a library backward function and no pending gradient views its
-/// storage, the storage goes back to the pool. Forward activations are never pooled: a user may hold them.</item>
+/// storage, the storage goes back to the pool. Forward activations a user may hold are never pooled; those only the
+/// graph can reach are returned by <see cref="ActivationSegment"/> (Sequential), and op outputs are taken from here.</item>
 /// </list>
 /// </summary>
 internal static class GradPool
