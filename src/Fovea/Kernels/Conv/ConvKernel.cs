@@ -234,8 +234,8 @@ public static unsafe class ConvKernel
             int n0 = Split(g.Batch, chunks, t), n1 = Split(g.Batch, chunks, t + 1);
             if (n0 >= n1) return;
             int cg = g.InPerGroup, og = g.OutPerGroup, rows = g.ColRows, p = g.OutSpatial, isp = g.InSpatial;
-            bool pointwise = g.IsPointwise;
-            float[]? buf = pointwise ? null : ArrayPool<float>.Shared.Rent(rows * p);
+            bool pointwise = g.IsPointwise, direct = DirectSmallConv.Supports(g);
+            float[]? buf = pointwise ? null : ArrayPool<float>.Shared.Rent(direct ? DirectSmallConv.PaddedLength(g) : rows * p);
             float[]? sampleOut = pooled == null ? null : ArrayPool<float>.Shared.Rent(g.OutChannels * p);
             try
             {
@@ -244,11 +244,21 @@ public static unsafe class ConvKernel
                     for (int grp = 0; grp < g.Groups; grp++)
                     {
                         var xs = new ReadOnlySpan<float>(x + ((long)n * g.InChannels + grp * cg) * isp, cg * isp);
-                        ReadOnlySpan<float> col = xs;
-                        if (!pointwise) { Im2Col.Unfold(xs, buf, g, 0, rows); col = buf.AsSpan(0, rows * p); }
                         var ys = pooled == null ? new Span<float>(y + ((long)n * g.OutChannels + grp * og) * p, og * p) : sampleOut.AsSpan(grp * og * p, og * p);
-                        SmallKConv.Forward(col, rows, p, new ReadOnlySpan<float>(w + (long)grp * og * rows, og * rows), og,
-                            b == null ? default : new ReadOnlySpan<float>(b + grp * og, og), ys, p);
+                        if (direct)
+                            fixed (float* pad = buf, py = ys)
+                            {
+                                // Straight from a zero-padded copy of the sample: no im2col matrix.
+                                DirectSmallConv.Pad(x + ((long)n * g.InChannels + grp * cg) * isp, pad, g);
+                                DirectSmallConv.Forward(pad, w + (long)grp * og * rows, b == null ? null : b + grp * og, py, og, g);
+                            }
+                        else
+                        {
+                            ReadOnlySpan<float> col = xs;
+                            if (!pointwise) { Im2Col.Unfold(xs, buf, g, 0, rows); col = buf.AsSpan(0, rows * p); }
+                            SmallKConv.Forward(col, rows, p, new ReadOnlySpan<float>(w + (long)grp * og * rows, og * rows), og,
+                                b == null ? default : new ReadOnlySpan<float>(b + grp * og, og), ys, p);
+                        }
                         if (act == GemmActivation.Relu) Map.Unary<ReluOp>(ys, ys);   // while the sample is in cache
                     }
                     if (pooled != null)
@@ -439,6 +449,25 @@ public static unsafe class ConvKernel
             if (o0 >= o1) return;
             int cg = g.InPerGroup, og = g.OutPerGroup, rows = g.ColRows, p = g.OutSpatial, isp = g.InSpatial;
             bool pointwise = g.IsPointwise;
+            if (DirectSmallConv.Supports(g))
+            {
+                // Padded copies of every sample of a group, then the direct kernel over this thread's channels.
+                int len = DirectSmallConv.PaddedLength(g);
+                float[] pads = ArrayPool<float>.Shared.Rent(g.Batch * len);
+                try
+                {
+                    fixed (float* pp = pads)
+                        for (int grp = o0 / og; grp <= (o1 - 1) / og; grp++)
+                        {
+                            for (int n = 0; n < g.Batch; n++)
+                                DirectSmallConv.Pad(x + ((long)n * g.InChannels + grp * cg) * isp, pp + (long)n * len, g);
+                            int a = Math.Max(o0, grp * og) - grp * og, c = Math.Min(o1, (grp + 1) * og) - grp * og;
+                            DirectSmallConv.Weight(pp, dy + (long)grp * og * p, dw + (long)grp * og * rows, a, c, g);
+                        }
+                }
+                finally { ArrayPool<float>.Shared.Return(pads); }
+                return;
+            }
             new Span<float>(dw + (long)o0 * rows, (o1 - o0) * rows).Clear();
             float[]? buf = pointwise ? null : ArrayPool<float>.Shared.Rent(rows * p);
             try
