@@ -6,8 +6,9 @@ namespace Fovea.Kernels;
 /// <summary>
 /// Direct convolution for layers with few im2col rows (at most <see cref="SmallKConv.MaxRows"/>: a first layer on
 /// 1–3 channel images), stride 1 and dilation 1 on a 1-D or 2-D input, output rows at least 16 wide, with AVX-512.
-/// Both passes read a zero-padded copy of the sample ([channel][OutH + KH - 1][OutW + KW - 1]) directly: no im2col matrix is written. 16 positions of an output row per vector (a row's last vector overlaps the one
-/// before it when the width is not a multiple of 16).
+/// Both passes read a zero-padded copy of the sample ([channel][OutH + KH - 1][OutW + KW - 1]) directly: no im2col
+/// matrix is written. 16 positions of an output row per vector (a row's last vector overlaps the one before it when the
+/// width is not a multiple of 16).
 /// <list type="bullet">
 /// <item>forward: 8 output channels x 2 vectors of a row per register block; every output is bias + Σ_r w[o,r]·x as
 /// fused multiply-adds in tap order (the order of im2col + <see cref="SmallKConv.Forward"/>);</item>
