@@ -56,7 +56,7 @@ public static unsafe class ConvKernel
             if (act == GemmActivation.Relu) { var yo = y[..(int)g.OutputLength]; ParallelMap.Unary<ReluOp>(yo, yo); }
             return;
         }
-        if (g.ColRows <= SmallKConv.MaxRows)
+        if (g.ColRows <= SmallKConv.MaxRows || ImplicitConv.Supports(g))
         {
             fixed (float* px = x, pw = w, pb = bias, py = y)
             {
@@ -93,7 +93,7 @@ public static unsafe class ConvKernel
         int oh = g.OutH / 2, ow = g.OutW / 2;
         long pooledLength = (long)g.Batch * g.OutChannels * oh * ow;
         if (pooled.Length < pooledLength) throw new ArgumentException($"ConvKernel.ForwardMaxPool2x2: pooled has {pooled.Length} values, expected {pooledLength}.");
-        bool inJob = g.OutputLength > 0 && !g.IsDepthwise2d && (g.ColRows <= SmallKConv.MaxRows || Units(g).perSample == 1);
+        bool inJob = g.OutputLength > 0 && !g.IsDepthwise2d && (g.ColRows <= SmallKConv.MaxRows || ImplicitConv.Supports(g) || Units(g).perSample == 1);
         if (!inJob)
         {
             float[] scratch = ArrayPool<float>.Shared.Rent((int)Math.Max(1, g.OutputLength));
@@ -108,7 +108,7 @@ public static unsafe class ConvKernel
         }
         g.CheckLengths("ConvKernel.ForwardMaxPool2x2", x.Length, w.Length, (int)g.OutputLength);
         CheckBias("ConvKernel.ForwardMaxPool2x2", bias, g);
-        if (g.ColRows <= SmallKConv.MaxRows)
+        if (g.ColRows <= SmallKConv.MaxRows || ImplicitConv.Supports(g))
         {
             fixed (float* px = x, pw = w, pb = bias, pp = pooled)
             {
@@ -225,7 +225,8 @@ public static unsafe class ConvKernel
         }
     }
 
-    // Few im2col rows: the product runs in SmallKConv straight from the row-major weight.
+    // Few im2col rows: the product runs in SmallKConv (or DirectSmallConv) straight from the row-major weight; small
+    // stride-1 samples with up to 576 rows run in ImplicitConv, also from the row-major weight. One sample per step.
     // With `pooled` set, y is unused: each sample is written to a per-thread buffer and max-pooled 2x2 into pooled.
     readonly struct SmallForwardJob(ConvGeometry g, float* x, float* w, float* b, float* y, int chunks, GemmActivation act, float* pooled = null) : Parallelism.IChunk
     {
@@ -234,8 +235,9 @@ public static unsafe class ConvKernel
             int n0 = Split(g.Batch, chunks, t), n1 = Split(g.Batch, chunks, t + 1);
             if (n0 >= n1) return;
             int cg = g.InPerGroup, og = g.OutPerGroup, rows = g.ColRows, p = g.OutSpatial, isp = g.InSpatial;
-            bool pointwise = g.IsPointwise, direct = DirectSmallConv.Supports(g);
-            float[]? buf = pointwise ? null : ArrayPool<float>.Shared.Rent(direct ? DirectSmallConv.PaddedLength(g) : rows * p);
+            bool pointwise = g.IsPointwise, direct = DirectSmallConv.Supports(g), implicitGemm = ImplicitConv.Supports(g);
+            float[]? buf = pointwise ? null : ArrayPool<float>.Shared.Rent(implicitGemm ? ImplicitConv.PaddedLength(g) : direct ? DirectSmallConv.PaddedLength(g) : rows * p);
+            float[]? grid = implicitGemm ? ArrayPool<float>.Shared.Rent(ImplicitConv.GridLength(g)) : null;
             float[]? sampleOut = pooled == null ? null : ArrayPool<float>.Shared.Rent(g.OutChannels * p);
             try
             {
@@ -245,7 +247,13 @@ public static unsafe class ConvKernel
                     {
                         var xs = new ReadOnlySpan<float>(x + ((long)n * g.InChannels + grp * cg) * isp, cg * isp);
                         var ys = pooled == null ? new Span<float>(y + ((long)n * g.OutChannels + grp * og) * p, og * p) : sampleOut.AsSpan(grp * og * p, og * p);
-                        if (direct)
+                        if (implicitGemm)
+                            fixed (float* pad = buf, py = ys, pg = grid)
+                            {
+                                DirectSmallConv.Pad(x + ((long)n * g.InChannels + grp * cg) * isp, pad, g);
+                                ImplicitConv.Forward(pad, w + (long)grp * og * rows, b == null ? null : b + grp * og, py, og, pg, g);
+                            }
+                        else if (direct)
                             fixed (float* pad = buf, py = ys)
                             {
                                 // Straight from a zero-padded copy of the sample: no im2col matrix.
@@ -269,6 +277,7 @@ public static unsafe class ConvKernel
             finally
             {
                 if (buf != null) ArrayPool<float>.Shared.Return(buf);
+                if (grid != null) ArrayPool<float>.Shared.Return(grid);
                 if (sampleOut != null) ArrayPool<float>.Shared.Return(sampleOut);
             }
         }
