@@ -8,7 +8,7 @@ namespace Fovea.Tests.Kernels;
 /// The implicit-GEMM forward (<see cref="ImplicitConv"/>: stride 1, dilation 1, 17..576 im2col rows, at most 1024
 /// positions per sample) through <see cref="ConvKernel"/>, against the naive double reference: output widths and
 /// heights 1..67, output channels around the 8-channel register block, kernel shapes, padding, groups, 1-D, bias, and
-/// the fused ReLU / 2x2 max pool.
+/// the fused ReLU / 2x2 max pool; and its weight gradient (output channels a multiple of 64).
 /// </summary>
 public class ImplicitConvTests
 {
@@ -46,7 +46,7 @@ public class ImplicitConvTests
     public void EveryChannelCountMatchesNaive()
     {
         for (int cout = 8; cout <= 19; cout++) Check(Case2d(2, 2, cout, 7, 9, 3, 3, 1, 1, 1, 1), cout);
-        Check(Case2d(3, 32, 64, 14, 14, 3, 3, 1, 1, 1, 1), 40);      // the benchmark's layer b, batch 3
+        Check(Case2d(1, 32, 16, 14, 14, 3, 3, 1, 1, 1, 1), 40);      // the benchmark's layer b (288 rows, 14x14), fewer outputs
         Check(Case2d(1, 64, 8, 5, 6, 3, 3, 1, 1, 1, 1), 41);         // 576 rows, the largest taken
     }
 
@@ -83,5 +83,35 @@ public class ImplicitConvTests
         Assert.False(ImplicitConv.Supports(Case2d(1, 32, 64, 33, 33, 3, 3, 1, 1, 1, 1).Geometry()));   // 1089 positions
         Assert.False(ImplicitConv.Supports(Case2d(1, 32, 7, 14, 14, 3, 3, 1, 1, 1, 1).Geometry()));    // under 8 outputs
         Assert.False(ImplicitConv.Supports(Case2d(1, 1, 64, 14, 14, 3, 3, 1, 1, 1, 1).Geometry()));    // 9 rows: SmallKConv
+        Assert.False(ImplicitConv.SupportsWeight(Case2d(1, 32, 32, 14, 14, 3, 3, 1, 1, 1, 1).Geometry())); // not a multiple of 64 outputs
+    }
+
+    static void CheckWeight(ConvCase c, int seed)
+    {
+        var r = new Random(seed);
+        var x = ConvCase.Randn(r, ConvCase.Numel(c.XShape));
+        var w = ConvCase.Randn(r, ConvCase.Numel(c.WShape));
+        var dy = ConvCase.Randn(r, ConvCase.Numel(c.YShape));
+        var geo = c.Geometry();
+        Assert.Equal(Vector512.IsHardwareAccelerated, ImplicitConv.SupportsWeight(geo));
+        var g = NaiveConv.ConvBackward(x, c.XShape, w, c.WShape, false, dy, c.YShape, c.Stride, c.PadBegin, c.Dilation, c.Groups);
+        var dw = new float[w.Length];
+        dw.AsSpan().Fill(float.NaN);
+        ConvKernel.BackwardWeight(dy, x, dw, geo);
+        TensorAssert.Close(NaiveConv.ToFloat(g.Dw), dw, 2e-4f, 1e-4f, "dw " + c);
+    }
+
+    [Fact]
+    public void WeightGradientMatchesNaive()
+    {
+        foreach (var (h, w) in new[] { (1, 1), (1, 67), (67, 1), (5, 16), (6, 17), (14, 14) })
+            CheckWeight(Case2d(5, 2, 64, h, w, 3, 3, 1, 1, 1, 1), h * 100 + w);   // 18 rows: 3 blocks of 6, batch over two steps
+        CheckWeight(Case2d(2, 6, 64, 7, 9, 2, 2, 0, 0, 1, 1), 1);                   // 24 rows, asymmetric padding
+        CheckWeight(Case2d(2, 5, 128, 6, 5, 2, 2, 1, 1, 0, 0), 2);                  // 20 rows (a 2-row remainder), two channel blocks
+        CheckWeight(Case2d(1, 2, 64, 4, 6, 3, 3, 3, 3, 3, 3), 3);                   // padding wider than the kernel reach
+        CheckWeight(Case2d(2, 4, 128, 5, 7, 3, 3, 1, 1, 1, 1, groups: 2), 4);       // two groups of 64 outputs
+        CheckWeight(Case2d(3, 4, 64, 6, 6, 1, 5, 0, 2, 0, 2), 5);                   // 1x5
+        CheckWeight(new ConvCase([3, 7, 19], [64, 7, 3], [1], [1], [1], [1], 1), 6); // 1-D
+        CheckWeight(Case2d(2, 64, 64, 3, 3, 3, 3, 1, 1, 1, 1), 7);                  // 576 rows, the largest taken
     }
 }

@@ -376,6 +376,12 @@ public static unsafe class ConvKernel
                 Parallelism.For(chunks, new SmallWeightJob(g, pdy, px, pdw, chunks));
                 return;
             }
+            if (ImplicitConv.SupportsWeight(g))
+            {
+                var (chunks, _) = Plan(g.Macs, (g.ColRows + 5) / 6);
+                Parallelism.For(chunks, new ImplicitWeightJob(g, pdy, px, pdw, chunks));
+                return;
+            }
             var (outer, inner) = Plan(g.Macs, g.ColRows / 32);
             Parallelism.For(outer, new BackwardWeightJob(g, pdy, px, pdw, outer, inner));
         }
@@ -445,6 +451,56 @@ public static unsafe class ConvKernel
                 ArrayPool<float>.Shared.Return(colT);
                 ArrayPool<float>.Shared.Return(tile);
                 ArrayPool<float>.Shared.Return(tmp);
+            }
+        }
+    }
+
+    // Small stride-1 samples (ImplicitConv.SupportsWeight): threads split the im2col rows (in sixes); each thread takes
+    // the batch in steps of WeightSamples samples (padded copies and transposed dY in per-thread buffers) and sums
+    // dWᵀ[rows, og] in a per-thread buffer, transposed into dW at the end: each dW element is summed over the batch by
+    // one thread in an order fixed by the geometry.
+    readonly struct ImplicitWeightJob(ConvGeometry g, float* dy, float* x, float* dw, int chunks) : Parallelism.IChunk
+    {
+        public void Run(int t)
+        {
+            int rows = g.ColRows, sixes = (rows + 5) / 6;
+            int r0 = Math.Min(rows, Split(sixes, chunks, t) * 6), r1 = Math.Min(rows, Split(sixes, chunks, t + 1) * 6), nr = r1 - r0;
+            if (nr <= 0) return;
+            int cg = g.InPerGroup, og = g.OutPerGroup, p = g.OutSpatial, isp = g.InSpatial;
+            int padLen = ImplicitConv.PaddedLength(g), s = ImplicitConv.WeightSamples;
+            float[] pads = ArrayPool<float>.Shared.Rent(s * padLen);
+            float[] dyT = ArrayPool<float>.Shared.Rent(s * p * og);
+            float[] acc = ArrayPool<float>.Shared.Rent(rows * og);
+            int[] bases = ArrayPool<int>.Shared.Rent(p);
+            try
+            {
+                fixed (float* pp = pads, pt = dyT, pa = acc)
+                fixed (int* pb = bases)
+                {
+                    ImplicitConv.Bases(pb, g);
+                    for (int grp = 0; grp < g.Groups; grp++)
+                    {
+                        new Span<float>(pa + (long)r0 * og, nr * og).Clear();
+                        for (int n0 = 0; n0 < g.Batch; n0 += s)
+                        {
+                            int cnt = Math.Min(s, g.Batch - n0);
+                            for (int j = 0; j < cnt; j++)
+                            {
+                                DirectSmallConv.Pad(x + ((long)(n0 + j) * g.InChannels + grp * cg) * isp, pp + (long)j * padLen, g);
+                                Transpose8.Run(dy + ((long)(n0 + j) * g.OutChannels + grp * og) * p, p, pt + (long)j * p * og, og, og, p);
+                            }
+                            ImplicitConv.Weight(pp, pt, cnt, pb, pa, r0, r1, og, g);
+                        }
+                        Transpose8.Run(pa + (long)r0 * og, og, dw + (long)grp * og * rows + r0, rows, nr, og);
+                    }
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(pads);
+                ArrayPool<float>.Shared.Return(dyT);
+                ArrayPool<float>.Shared.Return(acc);
+                ArrayPool<int>.Shared.Return(bases);
             }
         }
     }

@@ -132,4 +132,108 @@ internal static unsafe class ImplicitConv
         a0.Store(y); y += q; a1.Store(y); y += q; a2.Store(y); y += q; a3.Store(y); y += q;
         a4.Store(y); y += q; a5.Store(y); y += q; a6.Store(y); y += q; a7.Store(y);
     }
+
+    /// <summary>Samples whose padded copies and transposed output gradients one weight-gradient step holds.</summary>
+    public const int WeightSamples = 4;
+
+    /// <summary>Output channels per register block of <see cref="Weight"/> (4 vectors).</summary>
+    public const int WeightChannels = 64;
+
+    /// <summary>Whether <see cref="Weight"/> applies: as <see cref="Supports"/>, with a multiple of 64 output channels per group.</summary>
+    public static bool SupportsWeight(in ConvGeometry g) =>
+        Vector512.IsHardwareAccelerated && Im2Col.IsUnitStride2d(g) && !g.IsPointwise && g.OutPerGroup % WeightChannels == 0
+        && g.ColRows > SmallKConv.MaxRows && g.ColRows <= MaxRows && g.OutSpatial <= MaxPositions && g.OutSpatial > 0;
+
+    /// <summary>bases[p] = where output position p's window starts in the padded sample (row oh, column ow: oh·(OutW + KW - 1) + ow).</summary>
+    public static void Bases(int* bases, in ConvGeometry g)
+    {
+        int wp = g.OutW + g.KW - 1;
+        for (int i = 0, p = 0; i < g.OutH; i++)
+            for (int j = 0; j < g.OutW; j++) bases[p++] = i * wp + j;
+    }
+
+    /// <summary>
+    /// dwT[r, o] += Σ over <paramref name="count"/> samples and positions p of x[tap r at p]·dyT[p, o], for taps
+    /// [r0, r1) and all og output channels of one group: <paramref name="pads"/> holds the samples' padded copies
+    /// (<see cref="PaddedLength"/> apart), <paramref name="dyT"/> their output gradients transposed ([positions, og] per
+    /// sample), dwT is [ColRows, og]. 6 taps x 64 channels per register block: each step broadcasts 6 input values and
+    /// loads 4 vectors of dY, no horizontal sums; every element is summed in sample, then position order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Weight(float* pads, float* dyT, int count, int* bases, float* dwT, int r0, int r1, int og, in ConvGeometry g)
+    {
+        int rows = g.ColRows, p = g.OutSpatial, padLen = PaddedLength(g);
+        int wp = g.OutW + g.KW - 1, hp = g.OutH + g.KH - 1, ks = g.KernelSize;
+        int* offs = stackalloc int[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            int c = r / ks, t = r - c * ks, kh = t / g.KW, kw = t - kh * g.KW;
+            offs[r] = c * hp * wp + kh * wp + kw;
+        }
+        for (int r = r0; r < r1; r += 6)
+        {
+            int rb = Math.Min(6, r1 - r);
+            for (int oc = 0; oc < og; oc += WeightChannels)
+            {
+                if (rb == 6) { Block6x4(pads, padLen, offs + r, bases, dyT + oc, og, p, count, dwT + (long)r * og + oc, og); continue; }
+                for (int k = 0; k < rb; k++)
+                    for (int j = 0; j < WeightChannels; j += L)
+                    {
+                        float* dst = dwT + (long)(r + k) * og + oc + j;
+                        var a = Vector512.Load(dst);
+                        for (int n = 0; n < count; n++)
+                        {
+                            float* xn = pads + (long)n * padLen + offs[r + k], dn = dyT + (long)n * p * og + oc + j;
+                            for (int q = 0; q < p; q++) a = Vector512.FusedMultiplyAdd(Vector512.Create(xn[bases[q]]), Vector512.Load(dn + (long)q * og), a);
+                        }
+                        a.Store(dst);
+                    }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Block6x4(float* pads, int padLen, int* offs, int* bases, float* dyT, int og, int p, int count, float* dst, int ldd)
+    {
+        nint f0 = offs[0], f1 = offs[1], f2 = offs[2], f3 = offs[3], f4 = offs[4], f5 = offs[5];
+        Vector512<float> a00 = Vector512.Load(dst), a01 = Vector512.Load(dst + L), a02 = Vector512.Load(dst + 2 * L), a03 = Vector512.Load(dst + 3 * L);
+        float* d1 = dst + ldd;
+        Vector512<float> a10 = Vector512.Load(d1), a11 = Vector512.Load(d1 + L), a12 = Vector512.Load(d1 + 2 * L), a13 = Vector512.Load(d1 + 3 * L);
+        float* d2 = dst + 2 * ldd;
+        Vector512<float> a20 = Vector512.Load(d2), a21 = Vector512.Load(d2 + L), a22 = Vector512.Load(d2 + 2 * L), a23 = Vector512.Load(d2 + 3 * L);
+        float* d3 = dst + 3 * ldd;
+        Vector512<float> a30 = Vector512.Load(d3), a31 = Vector512.Load(d3 + L), a32 = Vector512.Load(d3 + 2 * L), a33 = Vector512.Load(d3 + 3 * L);
+        float* d4 = dst + 4 * ldd;
+        Vector512<float> a40 = Vector512.Load(d4), a41 = Vector512.Load(d4 + L), a42 = Vector512.Load(d4 + 2 * L), a43 = Vector512.Load(d4 + 3 * L);
+        float* d5 = dst + 5 * ldd;
+        Vector512<float> a50 = Vector512.Load(d5), a51 = Vector512.Load(d5 + L), a52 = Vector512.Load(d5 + 2 * L), a53 = Vector512.Load(d5 + 3 * L);
+        for (int n = 0; n < count; n++)
+        {
+            float* xn = pads + (long)n * padLen;
+            float* e = dyT + (long)n * p * og;
+            for (int q = 0; q < p; q++, e += og)
+            {
+                float* xb = xn + bases[q];
+                var e0 = Vector512.Load(e); var e1 = Vector512.Load(e + L); var e2 = Vector512.Load(e + 2 * L); var e3 = Vector512.Load(e + 3 * L);
+                var k = Vector512.Create(xb[f0]);
+                a00 = Vector512.FusedMultiplyAdd(k, e0, a00); a01 = Vector512.FusedMultiplyAdd(k, e1, a01); a02 = Vector512.FusedMultiplyAdd(k, e2, a02); a03 = Vector512.FusedMultiplyAdd(k, e3, a03);
+                k = Vector512.Create(xb[f1]);
+                a10 = Vector512.FusedMultiplyAdd(k, e0, a10); a11 = Vector512.FusedMultiplyAdd(k, e1, a11); a12 = Vector512.FusedMultiplyAdd(k, e2, a12); a13 = Vector512.FusedMultiplyAdd(k, e3, a13);
+                k = Vector512.Create(xb[f2]);
+                a20 = Vector512.FusedMultiplyAdd(k, e0, a20); a21 = Vector512.FusedMultiplyAdd(k, e1, a21); a22 = Vector512.FusedMultiplyAdd(k, e2, a22); a23 = Vector512.FusedMultiplyAdd(k, e3, a23);
+                k = Vector512.Create(xb[f3]);
+                a30 = Vector512.FusedMultiplyAdd(k, e0, a30); a31 = Vector512.FusedMultiplyAdd(k, e1, a31); a32 = Vector512.FusedMultiplyAdd(k, e2, a32); a33 = Vector512.FusedMultiplyAdd(k, e3, a33);
+                k = Vector512.Create(xb[f4]);
+                a40 = Vector512.FusedMultiplyAdd(k, e0, a40); a41 = Vector512.FusedMultiplyAdd(k, e1, a41); a42 = Vector512.FusedMultiplyAdd(k, e2, a42); a43 = Vector512.FusedMultiplyAdd(k, e3, a43);
+                k = Vector512.Create(xb[f5]);
+                a50 = Vector512.FusedMultiplyAdd(k, e0, a50); a51 = Vector512.FusedMultiplyAdd(k, e1, a51); a52 = Vector512.FusedMultiplyAdd(k, e2, a52); a53 = Vector512.FusedMultiplyAdd(k, e3, a53);
+            }
+        }
+        a00.Store(dst); a01.Store(dst + L); a02.Store(dst + 2 * L); a03.Store(dst + 3 * L);
+        a10.Store(d1); a11.Store(d1 + L); a12.Store(d1 + 2 * L); a13.Store(d1 + 3 * L);
+        a20.Store(d2); a21.Store(d2 + L); a22.Store(d2 + 2 * L); a23.Store(d2 + 3 * L);
+        a30.Store(d3); a31.Store(d3 + L); a32.Store(d3 + 2 * L); a33.Store(d3 + 3 * L);
+        a40.Store(d4); a41.Store(d4 + L); a42.Store(d4 + 2 * L); a43.Store(d4 + 3 * L);
+        a50.Store(d5); a51.Store(d5 + L); a52.Store(d5 + 2 * L); a53.Store(d5 + 3 * L);
+    }
 }
