@@ -44,6 +44,8 @@ public class ExplainAttackCliTests : IDisposable
         Assert.InRange((double)m["deletion_auc"]!["ig"]!, 0, 1);
         Assert.InRange((double)m["deletion_auc"]!["random"]!, 0, 1);
         Assert.InRange((double)m["object_share_of_image"]!, 0, 1);
+        Assert.InRange((double)m["silhouette_share_of_image"]!, (double)m["object_share_of_image"]!, 1);
+        Assert.InRange((double)m["gradcam_mass_on_silhouette"]!, (double)m["gradcam_mass_on_object"]!, 1);
         Assert.InRange((double)m["randomisation"]!["saliency"]!["final_spearman"]!, -1, 1);
     }
 

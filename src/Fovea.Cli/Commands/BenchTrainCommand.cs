@@ -52,6 +52,9 @@ public sealed class BenchTrainCommand : Command<BenchTrainCommand.Settings>
         var loader = new DataLoader(train, 128, shuffle: true, generator: new Generator(s.Seed + 1));
         var epochTimes = new List<double>();
         long allocThread = 0, allocTotal = 0, steps = 0;
+        var heapMb = new JsonArray();
+        int gc0 = GC.CollectionCount(0), gc1 = GC.CollectionCount(1), gc2 = GC.CollectionCount(2);
+        var pause0 = GC.GetTotalPauseDuration();
         for (int e = 0; e < s.Epochs; e++)
         {
             model.Train();
@@ -67,8 +70,14 @@ public sealed class BenchTrainCommand : Command<BenchTrainCommand.Settings>
                 if (b++ >= 20) { allocThread += GC.GetAllocatedBytesForCurrentThread() - t0; allocTotal += GC.GetTotalAllocatedBytes() - g0; steps++; }
             }
             epochTimes.Add(sw.Elapsed.TotalSeconds);
+            var full = GC.GetGCMemoryInfo(GCKind.FullBlocking);   // the last full collection: what was live then
+            heapMb.Add(Math.Round((full.HeapSizeBytes - full.FragmentedBytes) / (1024.0 * 1024.0), 1));
             if (!s.Json) AnsiConsole.MarkupLine($"epoch {e + 1}: {sw.Elapsed.TotalSeconds:F2} s ({train.Count / sw.Elapsed.TotalSeconds:N0} img/s)");
         }
+        double trainRss = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
+        var gcInfo = GC.GetGCMemoryInfo();
+        var gcCounts = new JsonArray(GC.CollectionCount(0) - gc0, GC.CollectionCount(1) - gc1, GC.CollectionCount(2) - gc2);
+        double gcPauseMs = (GC.GetTotalPauseDuration() - pause0).TotalMilliseconds;
         // Inference: batch 256 over the test set, median of 5 passes after one warm-up.
         var testLoader = new DataLoader(test, 256);
         var passes = new List<double>();
@@ -90,11 +99,18 @@ public sealed class BenchTrainCommand : Command<BenchTrainCommand.Settings>
             ["infer_images_per_s"] = Math.Round(inferImgS, 1), ["infer_forward256_images_per_s"] = Math.Round(forwardImgS, 1),
             ["infer_batch1_ms"] = Math.Round(batch1Ms, 4), ["peak_rss_mb"] = Math.Round(rss, 1), ["test_accuracy"] = Math.Round(ev!.Accuracy, 4),
             ["alloc_bytes_per_step_thread"] = steps == 0 ? null : allocThread / steps, ["alloc_bytes_per_step_total"] = steps == 0 ? null : allocTotal / steps,
+            // Memory while training: peak RSS up to the end of the last epoch, the managed heap left by the last full
+            // collection of each epoch (heap size less fragmentation), what the GC had committed at the end,
+            // collections per generation and their total pause.
+            ["train_peak_rss_mb"] = Math.Round(trainRss, 1), ["heap_live_mb_per_epoch"] = heapMb,
+            ["gc_committed_mb"] = Math.Round(gcInfo.TotalCommittedBytes / (1024.0 * 1024.0), 1), ["gc_collections_gen012"] = gcCounts,
+            ["gc_pause_ms"] = Math.Round(gcPauseMs, 1),
         };
         if (s.Json) Console.WriteLine(o.ToJsonString());
         else AnsiConsole.MarkupLine($"[bold]{s.Model}[/]: {epochS:F2} s/epoch, {train.Count / epochS:N0} train img/s, {inferImgS:N0} inference img/s (batch 256; {forwardImgS:N0} forwards only), " +
             $"{batch1Ms:F3} ms per single-image forward, " +
-            $"test accuracy {ev.Accuracy:P2}, peak RSS {rss:F0} MB, {allocThread / Math.Max(steps, 1):N0} B allocated per step on the training thread ({allocTotal / Math.Max(steps, 1):N0} B all threads)");
+            $"test accuracy {ev.Accuracy:P2}, peak RSS {rss:F0} MB ({trainRss:F0} MB while training; live heap after each epoch's last full GC {heapMb.ToJsonString()} MB, " +
+            $"GCs gen0/1/2 {gcCounts.ToJsonString()}), {allocThread / Math.Max(steps, 1):N0} B allocated per step on the training thread ({allocTotal / Math.Max(steps, 1):N0} B all threads)");
         return 0;
     }
 

@@ -176,23 +176,16 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
         }
         o["deletion_auc"] = del;
         o["insertion_auc"] = ins;
-        // Grad-CAM mass on the object: object pixels are those brighter than 0.05 (the garment on its black background).
+        // Grad-CAM mass on the object, mean over images: the object's pixels are those brighter than 0.05 (the garment
+        // on its black background); its silhouette adds the dark pixels the garment encloses.
         var cam = results.FirstOrDefault(r => r.Name == "gradcam").Attribution ?? GradCam.Compute(pixelModel, x, layer, target);
-        var c = cam.Contiguous().ToArray();
-        var xs = x.Contiguous().ToArray();
-        int n = x.Shape[0], ch = x.Shape[1], hw = x.Shape[2] * x.Shape[3];
-        double massIn = 0, massAll = 0, objectPixels = 0;
-        for (int i = 0; i < n; i++)
-            for (int p = 0; p < hw; p++)
-            {
-                float v = 0;
-                for (int k = 0; k < ch; k++) v = Math.Max(v, xs[(i * ch + k) * hw + p]);
-                bool obj = v > 0.05f;
-                massAll += c[i * hw + p];
-                if (obj) { massIn += c[i * hw + p]; objectPixels++; }
-            }
-        o["gradcam_mass_on_object"] = massAll > 0 ? massIn / massAll : null;
-        o["object_share_of_image"] = objectPixels / (n * hw);
+        foreach (var (key, fill) in new[] { ("object", false), ("silhouette", true) })
+        {
+            var mask = ExplainMetrics.ObjectMask(x, fillHoles: fill);
+            var mass = ExplainMetrics.MassInside(cam, x, mask).Where(double.IsFinite).ToArray();
+            o[$"gradcam_mass_on_{key}"] = mass.Length > 0 ? mass.Average() : null;
+            o[$"{key}_share_of_image"] = (double)mask.Count(b => b) / mask.Length;
+        }
         // Model randomisation (cascading, all weighted layers re-initialised at the end).
         Func<Module> build = () =>
         {

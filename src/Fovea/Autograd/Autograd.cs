@@ -47,6 +47,7 @@ public static class Autograd
         // Gradient buffers made by library backward functions are recycled as soon as nothing needs them (GradPool).
         using var pass = GradPool.Begin();
         var spent = new List<Tensor>();
+        List<ActivationSegment>? segments = null;
         for (int i = order.Count - 1; i >= 0; i--)
         {
             var t = order[i];
@@ -74,7 +75,11 @@ public static class Autograd
             try { inGrads = fn(g); }
             finally { pass.Leave(); }
             probe?.Invoke(node.Op, false);
-            if (!retainGraph) node.Backward = null;
+            if (!retainGraph)
+            {
+                node.Backward = null;
+                if (node.Segment is { } seg) (segments ??= []).Add(seg);
+            }
             for (int k = 0; k < node.Inputs.Length; k++)
             {
                 var x = node.Inputs[k];
@@ -90,6 +95,8 @@ public static class Autograd
             spent.Clear();
             pass.ReleaseIfFree(g);
         }
+        // Forward activations whose whole segment of the graph has now been freed go back to the pool too.
+        if (segments is not null) foreach (var seg in segments) seg.TryRelease();
     }
 
     // prev + gx for a tensor reached along several paths: in place into prev when the pass owns prev's storage and

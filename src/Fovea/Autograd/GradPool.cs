@@ -13,13 +13,17 @@ namespace Fovea;
 /// leaf's <see cref="Tensor.Grad"/>, is passed to a hook or to a backward function from outside the library — stops
 /// being owned and is never recycled.</item>
 /// <item>Once an owned gradient has been consumed by a library backward function and no pending gradient views its
-/// storage, the storage goes back to the pool. Forward activations are never pooled: a user may hold them.</item>
+/// storage, the storage goes back to the pool. Forward activations a user may hold are never pooled; those only the
+/// graph can reach are returned by <see cref="ActivationSegment"/> (Sequential), and op outputs are taken from here.</item>
 /// </list>
 /// </summary>
 internal static class GradPool
 {
     /// <summary>The most bytes kept for reuse; buffers returned beyond it are left to the garbage collector.</summary>
     internal const long MaxPooledBytes = 256L << 20;
+    /// <summary>The most buffers kept of one length (a step rarely needs more at once; bounds what a source that gives
+    /// more than it takes, e.g. an op allocating outside the pool, can pile up).</summary>
+    internal const int MaxPerLength = 32;
 
     static readonly Dictionary<int, Stack<float[]>> s_free = [];
     static long s_bytes;
@@ -42,7 +46,7 @@ internal static class GradPool
     /// <summary>Bytes currently kept in the pool (tests and benchmarks).</summary>
     internal static long PooledBytes { get { lock (s_lock) return s_bytes; } }
 
-    static float[]? Take(int n)
+    internal static float[]? Take(int n)
     {
         lock (s_lock)
         {
@@ -52,12 +56,13 @@ internal static class GradPool
         }
     }
 
-    static void Give(float[] a)
+    internal static void Give(float[] a)
     {
         lock (s_lock)
         {
             if (s_bytes + 4L * a.Length > MaxPooledBytes) return;
             if (!s_free.TryGetValue(a.Length, out var st)) s_free[a.Length] = st = new Stack<float[]>();
+            if (st.Count >= MaxPerLength) return;
             st.Push(a);
             s_bytes += 4L * a.Length;
         }

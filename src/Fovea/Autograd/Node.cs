@@ -10,4 +10,6 @@ internal sealed class Node(string op, Tensor?[] inputs, Func<Tensor, Tensor?[]> 
     public readonly string Op = op;
     public Tensor?[] Inputs = inputs;
     public Func<Tensor, Tensor?[]>? Backward = backward;
+    /// <summary>Forward activations to recycle once the graph behind this node has been freed (see <see cref="ActivationSegment"/>).</summary>
+    public ActivationSegment? Segment;
 }

@@ -16,6 +16,7 @@ public static class Tape
             if (t is not null && t.RequiresGrad) { any = true; break; }
         if (!any) return output;
         output.GradFn = new Node(op, inputs, backward);
+        ActivationSegment.Captured?.Add(output.GradFn);
         output.RequiresGrad = true;
         return output;
     }

@@ -46,18 +46,61 @@ public class Sequential : Module, IEnumerable<Module>
     {
         var x = input;
         if (!Autograd.IsEnabled) return ForwardInference(x);
-        foreach (var m in _layers) x = m.Call(x);
+        if (_layers.Count < 2 || !Recyclable()) { foreach (var m in _layers) x = m.Call(x); return x; }
+        // The outputs passed between children are reachable only through the graph: their buffers are recycled once a
+        // backward pass has freed every node recorded here (ActivationSegment).
+        var outer = ActivationSegment.Captured;
+        var nodes = new List<Node>();
+        var buffers = new List<float[]>();
+        ActivationSegment.Captured = nodes;
+        try
+        {
+            for (int i = 0; i < _layers.Count; i++)
+            {
+                x = _layers[i].Call(x);
+                if (i + 1 < _layers.Count && x.Storage.Length >= ActivationSegment.MinElements && !buffers.Contains(x.Storage, ReferenceEqualityComparer.Instance))
+                    buffers.Add(x.Storage);
+            }
+        }
+        finally
+        {
+            ActivationSegment.Captured = outer;
+            outer?.AddRange(nodes);
+        }
+        buffers.RemoveAll(b => ReferenceEquals(b, input.Storage) || ReferenceEquals(b, x.Storage));
+        if (buffers.Count > 0 && x.GradFn is { Segment: null } node && nodes.Contains(node)) node.Segment = new ActivationSegment(nodes, buffers);
         return x;
+    }
+
+    // Library layers that keep neither their input nor their output (beyond their graph nodes) and return either a new
+    // buffer or a view of their input: what lets Sequential recycle the activations between them.
+    static readonly HashSet<Type> s_recyclable =
+    [
+        typeof(Conv1d), typeof(Conv2d), typeof(Conv3d), typeof(Linear), typeof(ReLU), typeof(LeakyReLU), typeof(Sigmoid), typeof(Tanh),
+        typeof(GELU), typeof(SiLU), typeof(MaxPool1d), typeof(MaxPool2d), typeof(AvgPool2d), typeof(Flatten), typeof(Dropout),
+        typeof(BatchNorm1d), typeof(BatchNorm2d), typeof(Identity),
+    ];
+
+    bool Recyclable()
+    {
+        foreach (var m in _layers)
+            if (m.HasForwardHooks || !s_recyclable.Contains(m.GetType()) || m is ConvNd { Transposed: true }) return false;
+        return true;
     }
 
     // Under NoGrad nothing is recorded, so a convolution or linear layer followed by a ReLU runs as one op with the
     // ReLU applied in the kernel's store (no second pass over the output, no second output array). Only the library's
     // own layer types (not subclasses, whose Forward may differ) without forward hooks (which would see the
     // pre-activation output) are fused.
+    // Once a child has read the previous output into a buffer of its own, that output is dead (nothing is recorded,
+    // and the recyclable layers keep nothing), so its buffer is recycled at once; the input's and output's never are.
     Tensor ForwardInference(Tensor x)
     {
+        var input = x;
+        bool recycle = _layers.Count > 1 && Recyclable();
         for (int i = 0; i < _layers.Count; i++)
         {
+            var prev = x;
             var m = _layers[i];
             bool fuse = i + 1 < _layers.Count && !m.HasForwardHooks && _layers[i + 1] is { } next
                 && next.GetType() == typeof(ReLU) && !next.HasForwardHooks;
@@ -74,6 +117,8 @@ public class Sequential : Module, IEnumerable<Module>
                 i++;
             }
             else x = m.Call(x);
+            if (recycle && !ReferenceEquals(prev.Storage, x.Storage) && !ReferenceEquals(prev.Storage, input.Storage))
+                ActivationSegment.Recycle(prev.Storage);
         }
         return x;
     }

@@ -120,7 +120,7 @@ internal static class ConvArgs
     public static Tensor Dense(Tensor t) => t.IsContiguous ? t : Ops.ContiguousCopy(t);
 
     /// <summary>A new contiguous tensor whose storage is not zeroed: for kernel outputs that write every element.</summary>
-    public static Tensor Output(Shape shape) => new(GC.AllocateUninitializedArray<float>(shape.Numel), shape);
+    public static Tensor Output(Shape shape) => new(ActivationSegment.Allocate(shape.Numel), shape);
 
     /// <summary>An n-entry array filled with v.</summary>
     public static int[] Fill(int n, int v)

@@ -32,10 +32,11 @@ public sealed partial class Tensor
     internal Tensor(float[] storage, Shape shape) : this(storage, shape, Shape.ContiguousStrides(shape.Dims), 0) { }
 
     /// <summary>A new contiguous tensor of the given shape over a fresh zeroed buffer.</summary>
-    internal static Tensor Empty(Shape shape) => new(new float[shape.Numel], shape);
+    internal static Tensor Empty(Shape shape) => new(ActivationSegment.AllocateZeroed(shape.Numel), shape);
     internal static Tensor Empty(params int[] dims) => Empty(new Shape(dims));
-    /// <summary>A new contiguous tensor whose buffer is not cleared: for ops that overwrite every element.</summary>
-    internal static Tensor Uninitialized(Shape shape) => new(GC.AllocateUninitializedArray<float>(shape.Numel), shape);
+    /// <summary>A new contiguous tensor whose buffer is not cleared (a recycled activation buffer when one of that size
+    /// is free, see <see cref="ActivationSegment"/>): for ops that overwrite every element.</summary>
+    internal static Tensor Uninitialized(Shape shape) => new(ActivationSegment.Allocate(shape.Numel), shape);
 
     /// <summary>The sizes. <c>t.Shape[0]</c>, <c>t.Shape.Rank</c>; converts to <c>int[]</c>.</summary>
     public Shape Shape => _shape;
