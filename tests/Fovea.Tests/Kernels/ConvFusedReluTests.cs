@@ -13,6 +13,10 @@ public class ConvFusedReluTests
         // batch, cin, cout, h, w, k, pad, groups
         { 1, 1, 5, 9, 11, 3, 1, 1 },      // small-k
         { 3, 1, 32, 7, 5, 3, 1, 1 },
+        { 3, 1, 32, 28, 28, 3, 1, 1 },    // direct small-channel kernel (AVX-512, rows >= 16 wide)
+        { 2, 1, 13, 9, 37, 3, 1, 1 },
+        { 3, 8, 12, 14, 14, 3, 1, 1 },    // implicit GEMM (small stride-1 samples)
+        { 2, 6, 16, 7, 9, 3, 1, 2 },
         { 1, 5, 7, 9, 11, 3, 1, 1 },      // GEMM, channels on M
         { 5, 6, 33, 7, 9, 3, 1, 1 },      // channels on N, samples side by side
         { 2, 3, 40, 27, 25, 3, 0, 1 },    // channels on N, one sample per block

@@ -23,6 +23,7 @@ public static class Im2Col
     {
         if (r0 >= r1 || p0 >= p1) return;
         CheckBlock("Im2Col.Unfold", x.Length, col.Length, g, r0, r1, p0, p1, ld);
+        if (IsUnitStride2d(g)) { UnfoldUnitStride(x, col, g, r0, r1, p0, p1, ld); return; }
         int ks = g.KernelSize, khw = g.KH * g.KW, ohw = g.OutH * g.OutW, ihw = g.InH * g.InW, ow = g.OutW;
         int od0 = p0 / ohw, rem0 = p0 - od0 * ohw, oh0 = rem0 / ow, owStart = rem0 - oh0 * ow;
         ref float xr = ref MemoryMarshal.GetReference(x);
@@ -79,6 +80,7 @@ public static class Im2Col
         int rows = g.ColRows;
         if (rows == 0 || p0 >= p1) return;
         CheckBlock("Im2Col.Fold", dx.Length, col.Length, g, 0, rows, p0, p1, ld);
+        if (IsUnitStride2d(g)) { FoldUnitStride(col, dx, g, p0, p1, ld); return; }
         int ks = g.KernelSize, khw = g.KH * g.KW, ohw = g.OutH * g.OutW, ihw = g.InH * g.InW, ow = g.OutW;
         int od0 = p0 / ohw, rem0 = p0 - od0 * ohw, oh0 = rem0 / ow, owStart = rem0 - oh0 * ow;
         ref float xr = ref MemoryMarshal.GetReference(dx);
@@ -111,6 +113,102 @@ public static class Im2Col
                 if (++oh == g.OutH) { oh = 0; od++; }
             }
         }
+    }
+
+    /// <summary>
+    /// Stride 1 and dilation 1 on a 1-D or 2-D convolution (the common 3x3 "same" layer): the zero padding is made once
+    /// per call in a per-thread copy of the rows the block reads ([channel][row][OutW + KW - 1], padding included), so
+    /// every run of an im2col row (one output row) is a plain copy / add of OutW values with no bounds logic.
+    /// </summary>
+    internal static bool IsUnitStride2d(in ConvGeometry g) =>
+        g.KD == 1 && g.InD == 1 && g.OutD == 1 && g.PD == 0 && g.SH == 1 && g.SW == 1 && g.DH == 1 && g.DW == 1;
+
+    [ThreadStatic] static float[]? padded;
+
+    // The padded copy of channels [c0, c1), output rows [oh0, oh1): rows oh0 - PH .. oh1 - 1 - PH + KH - 1 of the input,
+    // columns -PW .. OutW - 1 - PW + KW - 1, zero outside the input.
+    static float[] PaddedBuffer(int length)
+    {
+        var buf = padded;
+        if (buf == null || buf.Length < length) padded = buf = new float[Math.Max(length, 4096)];
+        return buf;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void UnfoldUnitStride(ReadOnlySpan<float> x, Span<float> col, in ConvGeometry g, int r0, int r1, int p0, int p1, int ld)
+    {
+        int ks = g.KernelSize, ow = g.OutW;
+        int c0 = r0 / ks, c1 = (r1 - 1) / ks + 1;
+        int oh0 = p0 / ow, oh1 = (p1 - 1) / ow + 1;
+        int hp = oh1 - oh0 + g.KH - 1, wp = ow + g.KW - 1, plane = hp * wp;
+        var buf = PaddedBuffer((c1 - c0) * plane);
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float pr = ref MemoryMarshal.GetArrayDataReference(buf);
+        int a = Math.Min(g.PW, wp), b = Math.Clamp(g.PW + g.InW, a, wp);   // padded columns [a, b) hold input columns
+        for (int c = c0; c < c1; c++)
+            for (int i = 0; i < hp; i++)
+            {
+                ref float d = ref Unsafe.Add(ref pr, (c - c0) * plane + i * wp);
+                int ih = oh0 + i - g.PH;
+                if ((uint)ih >= (uint)g.InH || a >= b) { Zero(ref d, wp); continue; }
+                Zero(ref d, a);
+                Copy(ref Unsafe.Add(ref xr, (nint)c * g.InSpatial + ih * g.InW + (a - g.PW)), ref Unsafe.Add(ref d, a), b - a);
+                Zero(ref Unsafe.Add(ref d, b), wp - b);
+            }
+        ref float cr = ref MemoryMarshal.GetReference(col);
+        int first = p0 - oh0 * ow;
+        for (int row = r0; row < r1; row++)
+        {
+            int c = row / ks, t = row - c * ks, kh = t / g.KW, kw = t - kh * g.KW;
+            ref float src = ref Unsafe.Add(ref pr, (c - c0) * plane + kh * wp + kw);
+            ref float dst = ref Unsafe.Add(ref cr, (nint)(row - r0) * ld);
+            int pos = p0, o = first;
+            for (int i = 0; pos < p1; i++)
+            {
+                int n = Math.Min(ow - o, p1 - pos);
+                Copy(ref Unsafe.Add(ref src, i * wp + o), ref Unsafe.Add(ref dst, pos - p0), n);
+                pos += n;
+                o = 0;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void FoldUnitStride(ReadOnlySpan<float> col, Span<float> dx, in ConvGeometry g, int p0, int p1, int ld)
+    {
+        int ks = g.KernelSize, ow = g.OutW, rows = g.ColRows, cg = g.InPerGroup;
+        int oh0 = p0 / ow, oh1 = (p1 - 1) / ow + 1;
+        int hp = oh1 - oh0 + g.KH - 1, wp = ow + g.KW - 1, plane = hp * wp;
+        var buf = PaddedBuffer(cg * plane);
+        ref float pr = ref MemoryMarshal.GetArrayDataReference(buf);
+        new Span<float>(buf, 0, cg * plane).Clear();
+        ref float cr = ref MemoryMarshal.GetReference(col);
+        int first = p0 - oh0 * ow;
+        for (int row = 0; row < rows; row++)
+        {
+            int c = row / ks, t = row - c * ks, kh = t / g.KW, kw = t - kh * g.KW;
+            ref float dst = ref Unsafe.Add(ref pr, c * plane + kh * wp + kw);
+            ref float src = ref Unsafe.Add(ref cr, (nint)row * ld);
+            int pos = p0, o = first;
+            for (int i = 0; pos < p1; i++)
+            {
+                int n = Math.Min(ow - o, p1 - pos);
+                AddTo(ref Unsafe.Add(ref src, pos - p0), ref Unsafe.Add(ref dst, i * wp + o), n);
+                pos += n;
+                o = 0;
+            }
+        }
+        // Add the inside of the padded planes back onto dx.
+        ref float xr = ref MemoryMarshal.GetReference(dx);
+        int a = Math.Min(g.PW, wp), b = Math.Clamp(g.PW + g.InW, a, wp);
+        if (a >= b) return;
+        for (int c = 0; c < cg; c++)
+            for (int i = 0; i < hp; i++)
+            {
+                int ih = oh0 + i - g.PH;
+                if ((uint)ih >= (uint)g.InH) continue;
+                AddTo(ref Unsafe.Add(ref pr, c * plane + i * wp + a), ref Unsafe.Add(ref xr, (nint)c * g.InSpatial + ih * g.InW + (a - g.PW)), b - a);
+            }
     }
 
     /// <summary>Whole-matrix form of <see cref="Fold(ReadOnlySpan{float}, Span{float}, in ConvGeometry, int, int)"/>.</summary>
