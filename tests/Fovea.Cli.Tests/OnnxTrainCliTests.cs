@@ -83,6 +83,7 @@ public class OnnxTrainCliTests : IDisposable
             "--epochs", "1", "--out", Path.Combine(_dir, "again"), "--json");
         Assert.True(code == 0, output);
         Assert.True(File.Exists(Path.Combine(_dir, "again", "model.onnx")));
+        Assert.Equal("onnx", (string)JsonNode.Parse(File.ReadAllText(Path.Combine(_dir, "again", "metrics.json")))!["model"]!);   // named after the init, not --model's default
     }
 
     [Fact]

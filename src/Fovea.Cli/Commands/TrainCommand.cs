@@ -51,7 +51,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         public float? ClipGrad { get; set; }
         [CommandOption("--seed <S>")][Description("Seed for initialisation, data order, augmentation and dropout (default 1).")]
         public int Seed { get; set; } = 1;
-        [CommandOption("--out <DIR>")][Description("Run folder (default runs/MODEL).")]
+        [CommandOption("--out <DIR>")][Description("Run folder (default runs/MODEL; with --init, runs/MODEL-finetuned).")]
         public string? Out { get; set; }
         [CommandOption("--resume")][Description("Continue the run in --out exactly where it stopped (its last.ckpt).")]
         public bool Resume { get; set; }
@@ -145,7 +145,10 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         if (s.Freeze is not null) model.Freeze(s.Freeze);
         var optimizer = MakeOptimizer(s, model);
         var (scheduler, perBatch) = MakeScheduler(s, optimizer, trainLoader.BatchesPerEpoch);
-        string outDir = s.Out ?? Path.Combine("runs", s.Model);
+        // A pretrained start is named after its own architecture, and by default written beside the run it came
+        // from (runs/NAME-finetuned), never over it.
+        if (s.Init is not null) s.Model = spec.Name;
+        string outDir = s.Out ?? Path.Combine("runs", s.Init is null ? s.Model : s.Model + "-finetuned");
         OnnxInit.WriteGraph(model, spec, outDir);     // an ONNX model's graph goes next to its checkpoints
         var trainer = new Trainer(model, new CrossEntropyLoss(labelSmoothing: s.LabelSmoothing), optimizer, trainLoader, monitorLoader, scheduler,
             new TrainerOptions
