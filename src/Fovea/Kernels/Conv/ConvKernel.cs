@@ -521,25 +521,6 @@ public static unsafe class ConvKernel
             if (o0 >= o1) return;
             int cg = g.InPerGroup, og = g.OutPerGroup, rows = g.ColRows, p = g.OutSpatial, isp = g.InSpatial;
             bool pointwise = g.IsPointwise;
-            if (DirectSmallConv.Supports(g))
-            {
-                // Padded copies of every sample of a group, then the direct kernel over this thread's channels.
-                int len = DirectSmallConv.PaddedLength(g);
-                float[] pads = ArrayPool<float>.Shared.Rent(g.Batch * len);
-                try
-                {
-                    fixed (float* pp = pads)
-                        for (int grp = o0 / og; grp <= (o1 - 1) / og; grp++)
-                        {
-                            for (int n = 0; n < g.Batch; n++)
-                                DirectSmallConv.Pad(x + ((long)n * g.InChannels + grp * cg) * isp, pp + (long)n * len, g);
-                            int a = Math.Max(o0, grp * og) - grp * og, c = Math.Min(o1, (grp + 1) * og) - grp * og;
-                            DirectSmallConv.Weight(pp, dy + (long)grp * og * p, dw + (long)grp * og * rows, a, c, g);
-                        }
-                }
-                finally { ArrayPool<float>.Shared.Return(pads); }
-                return;
-            }
             new Span<float>(dw + (long)o0 * rows, (o1 - o0) * rows).Clear();
             float[]? buf = pointwise ? null : ArrayPool<float>.Shared.Rent(rows * p);
             try
