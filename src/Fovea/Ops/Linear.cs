@@ -36,7 +36,7 @@ public static partial class Ops
         if (rows > 0 && outF > 0)
         {
             if (inF == 0) { if (bd is not null) for (int r = 0; r < rows; r++) bd.Span.CopyTo(y.Span.Slice(r * outF, outF)); }
-            else if (rows <= GemvRows) Gemv(xd.Span, wd.Span, bd is null ? default : bd.Span, y.Span, rows, outF, inF, act);
+            else if (rows <= GemvRows) Gemv.Run(xd.Span, wd.Span, bd is null ? default : bd.Span, y.Span, rows, outF, inF, act);
             else Gemm.Sgemm(false, true, rows, outF, inF, 1f, xd.Span, inF, wd.Span, inF, 0f, y.Span, outF,
                 default, bd is null ? default : bd.Span, act);
         }
@@ -83,17 +83,4 @@ public static partial class Ops
     // Up to this many rows (a single sample, or two) a product is a few dot products: GEMM would pack the whole weight
     // to use it once.
     const int GemvRows = 2;
-
-    // y[r, o] = act(x[r, :]·w[o, :] + b[o]), straight from the row-major weight.
-    static void Gemv(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> y, int rows, int outF, int inF, GemmActivation act)
-    {
-        for (int r = 0; r < rows; r++)
-        {
-            var xr = x.Slice(r * inF, inF);
-            var yr = y.Slice(r * outF, outF);
-            for (int o = 0; o < outF; o++) yr[o] = TensorPrimitives.Dot(xr, w.Slice(o * inF, inF));
-            if (!b.IsEmpty) TensorPrimitives.Add(yr, b, yr);
-            if (act == GemmActivation.Relu) Map.Unary<ReluOp>(yr, yr);
-        }
-    }
 }
