@@ -144,10 +144,10 @@ public static class ExplainPlots
         using var headFont = new SKFont(typeface, 13) { Embolden = true };
         using var titleFont = new SKFont(typeface, 16) { Embolden = true };
         using var paint = new SKPaint { IsAntialias = true, Color = SKColors.Black };
-        if (title is not null) canvas.DrawText(Fit(title, titleFont, width - 8), width / 2f, 22, SKTextAlign.Center, titleFont, paint);
+        if (title is not null) canvas.DrawText(Plots.Fit(title, titleFont, width - 8), width / 2f, 22, SKTextAlign.Center, titleFont, paint);
         canvas.DrawText("input", cellW / 2f, top + 17, SKTextAlign.Center, headFont, paint);
         for (int m = 0; m < methods.Count; m++)
-            canvas.DrawText(Fit(methods[m].Name, headFont, cellW - 4), (m + 1.5f) * cellW, top + 17, SKTextAlign.Center, headFont, paint);
+            canvas.DrawText(Plots.Fit(methods[m].Name, headFont, cellW - 4), (m + 1.5f) * cellW, top + 17, SKTextAlign.Center, headFont, paint);
 
         var all = images.Contiguous().ToArray();
         int per = c * h * w;
@@ -175,7 +175,7 @@ public static class ExplainPlots
             }
             var lines = imageTitles[i].Split('\n');
             for (int l = 0; l < Math.Min(lines.Length, 2); l++)
-                canvas.DrawText(Fit(lines[l], font, cellW - 4), cellW / 2f, y0 + cellSize + 15 + 14 * l, SKTextAlign.Center, font, paint);
+                canvas.DrawText(Plots.Fit(lines[l], font, cellW - 4), cellW / 2f, y0 + cellSize + 15 + 14 * l, SKTextAlign.Center, font, paint);
         }
         using var png = surface.Snapshot().Encode(SKEncodedImageFormat.Png, 100);
         using var f = File.Create(path);
@@ -204,7 +204,7 @@ public static class ExplainPlots
         using var font = new SKFont(typeface, 12);
         using var titleFont = new SKFont(typeface, 14) { Embolden = true };
         using var paint = new SKPaint { IsAntialias = true, Color = SKColors.Black };
-        if (title is not null) canvas.DrawText(Fit(title, titleFont, width - 8), width / 2f, 20, SKTextAlign.Center, titleFont, paint);
+        if (title is not null) canvas.DrawText(Plots.Fit(title, titleFont, width - 8), width / 2f, 20, SKTextAlign.Center, titleFont, paint);
         var sampling = new SKSamplingOptions(SKFilterMode.Nearest, SKMipmapMode.None);
         for (int r = 0; r < rows; r++)
         {
@@ -231,7 +231,7 @@ public static class ExplainPlots
                 canvas.DrawImage(sk, SKRect.Create(x0 + (cellSize - w * scale) / 2, y0 + (cellSize - h * scale) / 2, w * scale, h * scale), sampling);
                 var lines = cap.Split('\n');
                 for (int l = 0; l < Math.Min(lines.Length, 2); l++)
-                    canvas.DrawText(Fit(lines[l], font, cellW - 4), x0 + cellSize / 2f, y0 + cellSize + 15 + 14 * l, SKTextAlign.Center, font, paint);
+                    canvas.DrawText(Plots.Fit(lines[l], font, cellW - 4), x0 + cellSize / 2f, y0 + cellSize + 15 + 14 * l, SKTextAlign.Center, font, paint);
             }
         }
         using var png = surface.Snapshot().Encode(SKEncodedImageFormat.Png, 100);
@@ -244,13 +244,6 @@ public static class ExplainPlots
         var v = t.Contiguous().ToArray();
         for (int i = 0; i < v.Length; i++) v[i] = float.IsFinite(v[i]) ? Math.Clamp(v[i], 0f, 1f) : 0f;
         return Tensor.FromArray(v, t.Shape.ToArray());
-    }
-
-    static string Fit(string s, SKFont font, float width)
-    {
-        if (font.MeasureText(s) <= width) return s;
-        while (s.Length > 1 && font.MeasureText(s + "…") > width) s = s[..^1];
-        return s + "…";
     }
 
     static (int C, int H, int W) Dims(Tensor t, string who) => t.Rank switch

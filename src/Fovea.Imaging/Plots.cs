@@ -261,7 +261,8 @@ public static class Plots
 
     static string Name(IReadOnlyList<string> names, int i) => (uint)i < (uint)names.Count ? names[i] : i.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    static string Fit(string s, SKFont font, float width)
+    /// <summary>s, cut with an ellipsis to fit <paramref name="width"/> pixels in <paramref name="font"/>.</summary>
+    internal static string Fit(string s, SKFont font, float width)
     {
         if (font.MeasureText(s) <= width) return s;
         while (s.Length > 1 && font.MeasureText(s + "…") > width) s = s[..^1];

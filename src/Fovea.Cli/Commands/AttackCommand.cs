@@ -162,6 +162,9 @@ public sealed class AttackCommand : Command<AttackCommand.Settings>
         var x = batch.X.Narrow(0, 0, k).Contiguous();
         var y = batch.Y.Narrow(0, 0, k).Contiguous();
         var clean = RobustnessEvaluator.Predict(pixelModel, x);
+        var codec = SkiaImageCodec.Default;
+        for (int i = 0; i < k; i++)
+            codec.Save(ExplainCommand.Slice(x, i), Path.Combine(s.SaveExamples!, $"{i:D3}_clean_{Safe(spec.ClassNames[clean[i]])}.png"));
         foreach (var a in specs)
         {
             var adv = a.Run(pixelModel, x, y);
@@ -173,8 +176,7 @@ public sealed class AttackCommand : Command<AttackCommand.Settings>
                 var ci = ExplainCommand.Slice(x, i);
                 var ai = ExplainCommand.Slice(adv, i);
                 string cleanName = spec.ClassNames[clean[i]], advName = spec.ClassNames[pred[i]];
-                new SkiaImageCodec().Save(ci, Path.Combine(s.SaveExamples!, $"{i:D3}_clean_{Safe(cleanName)}.png"));
-                new SkiaImageCodec().Save(ai, Path.Combine(s.SaveExamples!, $"{i:D3}_{tag}_{Safe(advName)}.png"));
+                codec.Save(ai, Path.Combine(s.SaveExamples!, $"{i:D3}_{tag}_{Safe(advName)}.png"));
                 string trueName = spec.ClassNames[(int)y[i]];
                 rows.Add((ci, cleanName == trueName ? $"clean: {cleanName}" : $"clean: {cleanName}\ntrue: {trueName}"));
                 rows.Add((ai, $"{a.Name}: {advName}"));

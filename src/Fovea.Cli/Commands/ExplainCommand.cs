@@ -96,9 +96,14 @@ public sealed class ExplainCommand : Command<ExplainCommand.Settings>
             int c = ParseClass(s.Class, spec);
             target = Tensor.Full([n], c);
         }
-        var predicted = RobustnessEvaluator.Predict(pixelModel, x);
         float[] probs;
-        using (Autograd.NoGrad()) probs = Ops.Softmax(pixelModel.Call(x), 1).Contiguous().ToArray();
+        int[] predicted;
+        using (Autograd.NoGrad())
+        {
+            var logits = pixelModel.Call(x);
+            predicted = [.. logits.ArgMax(1).ToArray().Select(c => (int)c)];
+            probs = Ops.Softmax(logits, 1).Contiguous().ToArray();
+        }
         target ??= Tensor.FromArray([.. predicted.Select(p => (float)p)], n);
         string layerName = s.Layer ?? GradCam.DefaultLayerName(model);
         var layer = GradCam.Resolve(model, layerName);

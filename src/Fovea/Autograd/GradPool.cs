@@ -43,6 +43,9 @@ internal static class GradPool
     /// <summary>True when the running backward function may overwrite <paramref name="g"/> (its incoming gradient) in place.</summary>
     internal static bool IsExclusive(Tensor g) => t_pass is { } p && p.Exclusive is not null && ReferenceEquals(p.Exclusive, g.Storage) && g.IsContiguous;
 
+    /// <summary>g itself when <see cref="IsExclusive"/> (an elementwise backward may overwrite it), else a rented tensor of <paramref name="shape"/>.</summary>
+    internal static Tensor ReuseOrRent(Tensor g, Shape shape) => IsExclusive(g) ? g : Rent(shape);
+
     /// <summary>Bytes currently kept in the pool (tests and benchmarks).</summary>
     internal static long PooledBytes { get { lock (s_lock) return s_bytes; } }
 

@@ -11,22 +11,9 @@ internal static class GradientUtil
     /// </summary>
     public static (Tensor Grad, Tensor Logits) InputGradient(Module model, Tensor x, Func<Tensor, Tensor> objective)
     {
-        if (!Autograd.IsEnabled) throw new InvalidOperationException("Input gradients need autograd; do not call inside Autograd.NoGrad().");
-        var ps = model.Parameters().ToArray();
-        var saved = new Tensor?[ps.Length];
-        for (int i = 0; i < ps.Length; i++) saved[i] = ps[i].Grad;
-        try
-        {
-            var xi = x.Detach().Contiguous().Clone().RequiresGrad_();
-            var logits = model.Call(xi);
-            var obj = objective(logits);
-            obj.Backward();
-            return (xi.Grad ?? Tensor.ZerosLike(xi), logits.Detach());
-        }
-        finally
-        {
-            for (int i = 0; i < ps.Length; i++) ps[i].Grad = saved[i];
-        }
+        Tensor? logits = null;
+        var (grad, _) = Gradient(model, x, xi => objective(logits = model.Call(xi)));
+        return (grad, logits!.Detach());
     }
 
     /// <summary>

@@ -29,7 +29,7 @@ public static partial class Ops
         if (runningMean is not null && (!runningMean.IsContiguous || !runningVar!.IsContiguous))
             throw new ArgumentException($"{op}: running statistics must be contiguous (they are updated in place).");
 
-        var xd = NormDense(x);
+        var xd = DetachedDense(x);
         var y = Tensor.Uninitialized(x.Shape);
         var mean = new float[c];
         var invstd = new float[c];
@@ -40,7 +40,7 @@ public static partial class Ops
         return Tape.Record(y, op, [x, weight, bias], g =>
         {
             // The input gradient may overwrite g itself (channel by channel, after its sums) when nobody else views g.
-            var gx = !x.RequiresGrad ? null : s > 1 && GradPool.IsExclusive(g) ? g : GradPool.Rent(x.Shape);
+            var gx = !x.RequiresGrad ? null : s > 1 ? GradPool.ReuseOrRent(g, x.Shape) : GradPool.Rent(x.Shape);
             var gw = weight is { RequiresGrad: true } ? Tensor.Empty(weight.Shape) : null;
             var gb = bias is { RequiresGrad: true } ? Tensor.Empty(bias.Shape) : null;
             BatchNormKernel.Backward(PoolDense(g), xd.Span, n, c, s, NormSpan(weight), mean, invstd, training,
@@ -58,7 +58,7 @@ public static partial class Ops
     }
 
     /// <summary>A contiguous tensor holding x's values (x itself when already contiguous), cut from the graph.</summary>
-    internal static Tensor NormDense(Tensor x) => x.IsContiguous ? x.Detach() : ContiguousCopy(x);
+    internal static Tensor DetachedDense(Tensor x) => x.IsContiguous ? x.Detach() : ContiguousCopy(x);
 
     /// <summary>An optional parameter's values, or an empty span.</summary>
     internal static ReadOnlySpan<float> NormSpan(Tensor? p) => p is null ? ReadOnlySpan<float>.Empty : PoolDense(p);

@@ -21,7 +21,7 @@ public static partial class Ops
         TensorPrimitives.Multiply(PoolDense(x), mask, y.Span);
         return Tape.Record(y, "Dropout", [x], g =>
         {
-            var gx = GradPool.IsExclusive(g) ? g : GradPool.Rent(g.Shape);
+            var gx = GradPool.ReuseOrRent(g, g.Shape);
             TensorPrimitives.Multiply(PoolDense(g), mask, gx.Span);
             return [gx];
         });

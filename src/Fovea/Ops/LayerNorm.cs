@@ -28,7 +28,7 @@ public static partial class Ops
     /// <summary>Runs the row-normalisation kernel and records its backward (shared by layer, group and instance norm).</summary>
     internal static Tensor RowNorm(string op, Tensor x, int rows, int d, Tensor? weight, Tensor? bias, RowAffine affine, float eps)
     {
-        var xd = NormDense(x);
+        var xd = DetachedDense(x);
         var y = Tensor.Empty(x.Shape);
         var mean = new float[rows];
         var rstd = new float[rows];

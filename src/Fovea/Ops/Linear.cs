@@ -29,10 +29,10 @@ public static partial class Ops
         for (int i = 0; i < x.Rank - 1; i++) rows *= x.Shape[i];
         var outDims = x.Shape.ToArray();
         outDims[^1] = outF;
-        var xd = x.IsContiguous ? x.Detach() : ContiguousCopy(x);
-        var wd = weight.IsContiguous ? weight.Detach() : ContiguousCopy(weight);
-        var bd = bias is null ? null : bias.IsContiguous ? bias.Detach() : ContiguousCopy(bias);
-        var y = Tensor.Empty(new Shape(outDims));
+        var xd = DetachedDense(x);
+        var wd = DetachedDense(weight);
+        var bd = bias is null ? null : DetachedDense(bias);
+        var y = inF > 0 ? Tensor.Uninitialized(new Shape(outDims)) : Tensor.Empty(new Shape(outDims));   // the kernels write every element
         if (rows > 0 && outF > 0)
         {
             if (inF == 0) { if (bd is not null) for (int r = 0; r < rows; r++) bd.Span.CopyTo(y.Span.Slice(r * outF, outF)); }

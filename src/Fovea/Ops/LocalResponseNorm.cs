@@ -18,7 +18,7 @@ public static partial class Ops
         int n = x.Shape[0], c = x.Shape[1];
         int s = 1;
         for (int i = 2; i < x.Rank; i++) s *= x.Shape[i];
-        var xd = NormDense(x);
+        var xd = DetachedDense(x);
         var y = Tensor.Empty(x.Shape);
         var den = new float[x.Numel];
         LocalResponseNormKernel.Forward(xd.Span, y.Span, den, n, c, s, size, alpha, beta, k);

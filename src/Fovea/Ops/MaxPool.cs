@@ -56,7 +56,7 @@ public static partial class Ops
     // No index buffer: the backward finds each window's chosen element again from the saved input and output.
     static Tensor MaxPool2x2(string op, Tensor x, int planes, PoolGeometry geo, int[] outDims)
     {
-        var xd = x.IsContiguous ? x.Detach() : ContiguousCopy(x);
+        var xd = DetachedDense(x);
         var y = Tensor.Uninitialized(new Shape(outDims));
         MaxPool2x2Kernel.Forward(xd.Span, y.Span, planes, geo.InH, geo.InW);
         var xShape = x.Shape;

@@ -15,7 +15,7 @@ public static partial class Ops
     static Tensor ReluBackward(Tensor y, Tensor g)
     {
         if (!g.IsContiguous) return BinaryMap<ReluGradOp>("ReluBackward", y, g);
-        var gx = GradPool.IsExclusive(g) ? g : GradPool.Rent(y.Shape);
+        var gx = GradPool.ReuseOrRent(g, y.Shape);
         ParallelMap.Binary<ReluGradOp>(y.Span, g.Span, gx.Span);
         return gx;
     }

@@ -79,7 +79,7 @@ public static partial class Ops
     // Reduces one axis at a time over a contiguous buffer: each pass is an [outer, n, inner] sum.
     static Tensor SumKeepDims(Tensor x, Shape keepShape)
     {
-        var cur = x.IsContiguous ? x.Detach() : ContiguousCopy(x);
+        var cur = DetachedDense(x);
         var dims = x.Shape.ToArray();
         for (int ax = dims.Length - 1; ax >= 0; ax--)
         {

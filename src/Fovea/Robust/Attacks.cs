@@ -1,5 +1,6 @@
 using Fovea.Explain;
 using Fovea.NN;
+using Fovea.Training;
 
 namespace Fovea.Robust;
 
@@ -181,7 +182,7 @@ public static class Attacks
             {
                 if (!active[s]) continue;
                 var row = logits.AsSpan(s * classes, classes);
-                if (ArgMax(row) != orig[s]) { active[s] = false; continue; }
+                if (Evaluator.ArgMax(row) != orig[s]) { active[s] = false; continue; }
                 double bestDist = double.PositiveInfinity;
                 int bestJ = -1;
                 double bestF = 0, bestW2 = 0;
@@ -288,7 +289,7 @@ public static class Attacks
     {
         float other = float.NegativeInfinity;
         for (int i = 0; i < logits.Length; i++) if (i != label) other = Math.Max(other, logits[i]);
-        return targeted ? other - logits[label] <= -confidence && ArgMax(logits) == label : ArgMax(logits) != label;
+        return targeted ? other - logits[label] <= -confidence && Evaluator.ArgMax(logits) == label : Evaluator.ArgMax(logits) != label;
     }
 
     static (bool[] Success, double[] Loss) Outcome(Module model, float[] adv, int[] shape, Tensor y, bool targeted)
@@ -301,18 +302,11 @@ public static class Attacks
         for (int s = 0; s < n; s++)
         {
             var row = lg.AsSpan(s * classes, classes);
-            int label = (int)y[s], pred = ArgMax(row);
+            int label = (int)y[s], pred = Evaluator.ArgMax(row);
             success[s] = targeted ? pred == label : pred != label;
             loss[s] = targeted ? row[label] : -row[label];
         }
         return (success, loss);
-    }
-
-    internal static int ArgMax(ReadOnlySpan<float> v)
-    {
-        int best = 0;
-        for (int i = 1; i < v.Length; i++) if (v[i] > v[best]) best = i;
-        return best;
     }
 
     static float Norm2(ReadOnlySpan<float> v)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Fovea.NN;
+using Fovea.Training;
 
 namespace Fovea.Robust;
 
@@ -71,7 +72,7 @@ public static class RobustnessEvaluator
         using (Autograd.NoGrad()) l = model.Call(x).Contiguous().ToArray();
         int n = x.Shape[0], classes = l.Length / Math.Max(n, 1);
         var p = new int[n];
-        for (int i = 0; i < n; i++) p[i] = Attacks.ArgMax(l.AsSpan(i * classes, classes));
+        for (int i = 0; i < n; i++) p[i] = Evaluator.ArgMax(l.AsSpan(i * classes, classes));
         return p;
     }
 }

@@ -56,33 +56,11 @@ public static unsafe class ConvKernel
             if (act == GemmActivation.Relu) { var yo = y[..(int)g.OutputLength]; ParallelMap.Unary<ReluOp>(yo, yo); }
             return;
         }
-        // Small samples run without im2col (SmallKConv, DirectSmallConv, ImplicitConv); they also win over Winograd's
-        // forward where both apply (32->64 14x14: 0.63 vs 1.01 ms), while Winograd keeps both gradients there.
-        bool small = g.ColRows <= SmallKConv.MaxRows || ImplicitConv.Supports(g);
+        // Small samples win over Winograd's forward where both apply (32->64 14x14: 0.63 vs 1.01 ms), while Winograd
+        // keeps both gradients there.
+        bool small = RunsSmall(g);
         if (!small && WinogradConv.Applies(g)) { WinogradConv.Forward(x, w, bias, y, g, act); return; }
-        if (small)
-        {
-            fixed (float* px = x, pw = w, pb = bias, py = y)
-            {
-                var (outer, _) = Plan(g.Macs, g.Batch);
-                Parallelism.For(outer, new SmallForwardJob(g, px, pw, bias.IsEmpty ? null : pb, py, outer, act));
-            }
-            return;
-        }
-        // GEMM packs a transposed A operand with plain row copies, so the weight is transposed once per call (per
-        // group: rows x Cout/groups) instead of being gathered column by column in every product.
-        float[] wt = ArrayPool<float>.Shared.Rent((int)g.WeightLength);
-        try
-        {
-            TransposeWeight(w, wt, g);
-            fixed (float* px = x, pw = wt, pb = bias, py = y)
-            {
-                var (outer, inner) = Plan(g.Macs, Units(g).units);
-                var job = new ForwardJob(g, px, pw, bias.IsEmpty ? null : pb, py, outer, inner, act);
-                Parallelism.For(outer, job);
-            }
-        }
-        finally { ArrayPool<float>.Shared.Return(wt); }
+        fixed (float* py = y) ForwardJobs(x, w, bias, py, null, g, act, small);
     }
 
     /// <summary>
@@ -97,7 +75,7 @@ public static unsafe class ConvKernel
         int oh = g.OutH / 2, ow = g.OutW / 2;
         long pooledLength = (long)g.Batch * g.OutChannels * oh * ow;
         if (pooled.Length < pooledLength) throw new ArgumentException($"ConvKernel.ForwardMaxPool2x2: pooled has {pooled.Length} values, expected {pooledLength}.");
-        bool small = g.ColRows <= SmallKConv.MaxRows || ImplicitConv.Supports(g);
+        bool small = RunsSmall(g);
         bool inJob = g.OutputLength > 0 && !g.IsDepthwise2d && (small || !WinogradConv.Applies(g) && Units(g).perSample == 1);
         if (!inJob)
         {
@@ -113,23 +91,31 @@ public static unsafe class ConvKernel
         }
         g.CheckLengths("ConvKernel.ForwardMaxPool2x2", x.Length, w.Length, (int)g.OutputLength);
         CheckBias("ConvKernel.ForwardMaxPool2x2", bias, g);
+        fixed (float* pp = pooled) ForwardJobs(x, w, bias, null, pp, g, act, small);
+    }
+
+    // The per-sample (small) or im2col + GEMM forward, into y, or max-pooled 2x2 into pooled when that is set.
+    static void ForwardJobs(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, float* y, float* pooled, in ConvGeometry g, GemmActivation act, bool small)
+    {
         if (small)
         {
-            fixed (float* px = x, pw = w, pb = bias, pp = pooled)
+            fixed (float* px = x, pw = w, pb = bias)
             {
                 var (outer, _) = Plan(g.Macs, g.Batch);
-                Parallelism.For(outer, new SmallForwardJob(g, px, pw, bias.IsEmpty ? null : pb, null, outer, act, pp));
+                Parallelism.For(outer, new SmallForwardJob(g, px, pw, bias.IsEmpty ? null : pb, y, outer, act, pooled));
             }
             return;
         }
+        // GEMM packs a transposed A operand with plain row copies, so the weight is transposed once per call (per
+        // group: rows x Cout/groups) instead of being gathered column by column in every product.
         float[] wt = ArrayPool<float>.Shared.Rent((int)g.WeightLength);
         try
         {
             TransposeWeight(w, wt, g);
-            fixed (float* px = x, pw = wt, pb = bias, pp = pooled)
+            fixed (float* px = x, pw = wt, pb = bias)
             {
                 var (outer, inner) = Plan(g.Macs, Units(g).units);
-                Parallelism.For(outer, new ForwardJob(g, px, pw, bias.IsEmpty ? null : pb, null, outer, inner, act, pp));
+                Parallelism.For(outer, new ForwardJob(g, px, pw, bias.IsEmpty ? null : pb, y, outer, inner, act, pooled));
             }
         }
         finally { ArrayPool<float>.Shared.Return(wt); }
@@ -229,6 +215,9 @@ public static unsafe class ConvKernel
             Gemm.Execute(new Gemm.Args(true, false, m, n, k, 1f, a, lda, bm, n, 0f, c, n, null, bias, act), Gemm.Selected, threads);
         }
     }
+
+    /// <summary>Whether the forward runs per sample without im2col (SmallKConv, DirectSmallConv, ImplicitConv).</summary>
+    static bool RunsSmall(in ConvGeometry g) => g.ColRows <= SmallKConv.MaxRows || ImplicitConv.Supports(g);
 
     // Few im2col rows: the product runs in SmallKConv (or DirectSmallConv) straight from the row-major weight; small
     // stride-1 samples with up to 576 rows run in ImplicitConv, also from the row-major weight. One sample per step.
@@ -590,7 +579,7 @@ public static unsafe class ConvKernel
             }
     }
 
-    static void CheckBias(string op, ReadOnlySpan<float> bias, in ConvGeometry g)
+    internal static void CheckBias(string op, ReadOnlySpan<float> bias, in ConvGeometry g)
     {
         if (bias.Length != 0 && bias.Length < g.OutChannels)
             throw new ArgumentException($"{op}: bias has {bias.Length} values, expected {g.OutChannels}.");

@@ -41,8 +41,8 @@ internal static unsafe class DirectSmallConv
             }
     }
 
-    // Offsets of the taps r = (c, kh, kw) in the padded sample, in im2col row order.
-    static void TapOffsets(in ConvGeometry g, int* offs)
+    /// <summary>Offsets of the taps r = (c, kh, kw) in the padded sample (<see cref="Pad"/>), in im2col row order.</summary>
+    internal static void TapOffsets(in ConvGeometry g, int* offs)
     {
         int hp = g.OutH + g.KH - 1, wp = g.OutW + g.KW - 1, ks = g.KernelSize;
         for (int r = 0; r < g.ColRows; r++)

@@ -42,13 +42,8 @@ internal static unsafe class ImplicitConv
     public static void Forward(float* pad, float* w, float* bias, float* y, int og, float* grid, in ConvGeometry g)
     {
         int rows = g.ColRows, ow = g.OutW, wp = g.OutW + g.KW - 1, q = GridPositions(g), vecs = q / L;
-        int hp = g.OutH + g.KH - 1, ks = g.KernelSize;
         int* offs = stackalloc int[rows];
-        for (int r = 0; r < rows; r++)
-        {
-            int c = r / ks, t = r - c * ks, kh = t / g.KW, kw = t - kh * g.KW;
-            offs[r] = c * hp * wp + kh * wp + kw;
-        }
+        DirectSmallConv.TapOffsets(g, offs);
         int o = 0;
         for (; o + 8 <= og; o += 8)
         {
@@ -163,13 +158,8 @@ internal static unsafe class ImplicitConv
     public static void Weight(float* pads, float* dyT, int count, int* bases, float* dwT, int r0, int r1, int og, in ConvGeometry g)
     {
         int rows = g.ColRows, p = g.OutSpatial, padLen = PaddedLength(g);
-        int wp = g.OutW + g.KW - 1, hp = g.OutH + g.KH - 1, ks = g.KernelSize;
         int* offs = stackalloc int[rows];
-        for (int r = 0; r < rows; r++)
-        {
-            int c = r / ks, t = r - c * ks, kh = t / g.KW, kw = t - kh * g.KW;
-            offs[r] = c * hp * wp + kh * wp + kw;
-        }
+        DirectSmallConv.TapOffsets(g, offs);
         for (int r = r0; r < r1; r += 6)
         {
             int rb = Math.Min(6, r1 - r);

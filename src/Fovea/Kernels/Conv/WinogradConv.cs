@@ -72,8 +72,7 @@ public static unsafe class WinogradConv
     {
         Check(g);
         g.CheckLengths("WinogradConv.Forward", x.Length, w.Length, y.Length);
-        if (bias.Length != 0 && bias.Length < g.OutChannels)
-            throw new ArgumentException($"WinogradConv.Forward: bias has {bias.Length} values, expected {g.OutChannels}.");
+        ConvKernel.CheckBias("WinogradConv.Forward", bias, g);
         if (g.OutputLength == 0) return;
         fixed (float* px = x, pw = w, pb = bias, py = y)
         {
