@@ -9,8 +9,8 @@ static unsafe class Tuning
     public static void Run(string[] args)
     {
         string what = args.Length > 0 ? args[0] : "kernels";
-        int n = args.Length > 1 && what is not ("shapes" or "winograd" or "winograd-error") ? int.Parse(args[1]) : 1024;
-        int threads = args.Length > 2 && what is not ("shapes" or "winograd" or "winograd-error") ? int.Parse(args[2]) : 1;
+        int n = args.Length > 1 && what is not ("shapes" or "winograd" or "winograd-error" or "small-vs-winograd") ? int.Parse(args[1]) : 1024;
+        int threads = args.Length > 2 && what is not ("shapes" or "winograd" or "winograd-error" or "small-vs-winograd") ? int.Parse(args[2]) : 1;
         if (what == "kernels")
         {
             foreach (var kind in new[] { Gemm.KernelKind.V512, Gemm.KernelKind.V512x6x64, Gemm.KernelKind.V512x8x48, Gemm.KernelKind.V256 })
@@ -89,6 +89,36 @@ static unsafe class Tuning
                     }
             }
             WinogradConv.Disabled = false; WinogradConv.Selected = WinogradConv.Variant.Auto; WinogradConv.TileTarget = 128; WinogradConv.MinChannels = savedMin;
+
+            static double Ms(Action f)
+            {
+                f(); f();
+                var t = new double[5];
+                for (int i = 0; i < t.Length; i++) { long t0 = Stopwatch.GetTimestamp(); f(); t[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds; }
+                Array.Sort(t);
+                return t[t.Length / 2];
+            }
+        }
+        else if (what == "small-vs-winograd")
+        {
+            // Forward of the small-sample path (ConvKernel.Forward) vs WinogradConv.Forward on shapes where both apply
+            // (ms, median of 5, 2 threads, 5 interleaved rounds); args[1] = batch sizes (default 1,32,256).
+            var batches = args.Length > 1 ? args[1].Split(',').Select(int.Parse).ToArray() : [1, 32, 256];
+            var r = new Random(1);
+            foreach (int batch in batches)
+            {
+                var geo = new ConvGeometry(batch, 32, 64, 1, [14, 14], [14, 14], [3, 3], [1, 1], [1, 1], [1, 1]);
+                var x = new float[geo.InputLength]; var w = new float[geo.WeightLength]; var y = new float[geo.OutputLength];
+                foreach (var a in new[] { x, w }) for (int i = 0; i < a.Length; i++) a[i] = (float)(r.NextDouble() * 2 - 1);
+                for (int round = 0; round < 5; round++)
+                {
+                    double s = Ms(() => ConvKernel.Forward(x, w, default, y, geo));
+                    double f2 = Ms(() => { WinogradConv.Selected = WinogradConv.Variant.F2x2; WinogradConv.Forward(x, w, default, y, geo); });
+                    double f4 = Ms(() => { WinogradConv.Selected = WinogradConv.Variant.F4x4; WinogradConv.Forward(x, w, default, y, geo); });
+                    WinogradConv.Selected = WinogradConv.Variant.Auto;
+                    Console.WriteLine($"32->64 14x14 batch {batch} round {round}: small {s,7:F3}  F(2x2) {f2,7:F3}  F(4x4) {f4,7:F3} ms");
+                }
+            }
 
             static double Ms(Action f)
             {
