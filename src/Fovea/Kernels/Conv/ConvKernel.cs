@@ -27,6 +27,8 @@ public static unsafe class ConvKernel
     // Below this many multiply-adds a call whose items do not split evenly over the threads (a single image) stays on
     // the calling thread too: handing each product's halves to a worker costs more than it saves at that size.
     const long InnerParallelMacs = 1 << 23;
+    // Below this many multiply-adds a single sample's small forward stays on the calling thread (ChannelParts).
+    const long ChannelSplitMacs = 1 << 17;
     // Target size (floats) of one im2col block: output positions are tiled so the block stays in L2.
     const int ColBlockFloats = 1 << 17;
     // Columns (output positions) a product should have at least, so the packing of its A operand is amortised.
@@ -56,10 +58,9 @@ public static unsafe class ConvKernel
             if (act == GemmActivation.Relu) { var yo = y[..(int)g.OutputLength]; ParallelMap.Unary<ReluOp>(yo, yo); }
             return;
         }
-        // Winograd wins over the small-sample path where both apply (32->64 14x14, 2 threads: batch 32 0.53 vs 0.90 ms,
-        // batch 256 4.7 vs 7.2 ms, batch 1 a tie; bench/NOTES.md).
-        if (WinogradConv.Applies(g)) { WinogradConv.Forward(x, w, bias, y, g, act); return; }
-        fixed (float* py = y) ForwardJobs(x, w, bias, py, null, g, act, RunsSmall(g));
+        bool small = RunsSmall(g);
+        if (UsesWinograd(g, small)) { WinogradConv.Forward(x, w, bias, y, g, act); return; }
+        fixed (float* py = y) ForwardJobs(x, w, bias, py, null, g, act, small);
     }
 
     /// <summary>
@@ -75,7 +76,7 @@ public static unsafe class ConvKernel
         long pooledLength = (long)g.Batch * g.OutChannels * oh * ow;
         if (pooled.Length < pooledLength) throw new ArgumentException($"ConvKernel.ForwardMaxPool2x2: pooled has {pooled.Length} values, expected {pooledLength}.");
         bool small = RunsSmall(g);
-        bool inJob = g.OutputLength > 0 && !g.IsDepthwise2d && !WinogradConv.Applies(g) && (small || Units(g).perSample == 1);
+        bool inJob = g.OutputLength > 0 && !g.IsDepthwise2d && !UsesWinograd(g, small) && (small || Units(g).perSample == 1);
         if (!inJob)
         {
             float[] scratch = ArrayPool<float>.Shared.Rent((int)Math.Max(1, g.OutputLength));
@@ -100,8 +101,9 @@ public static unsafe class ConvKernel
         {
             fixed (float* px = x, pw = w, pb = bias)
             {
-                var (outer, _) = Plan(g.Macs, g.Batch);
-                Parallelism.For(outer, new SmallForwardJob(g, px, pw, bias.IsEmpty ? null : pb, y, outer, act, pooled));
+                int parts = ChannelParts(g);
+                int outer = parts > 1 ? 1 : Plan(g.Macs, g.Batch).outer;
+                Parallelism.For(outer * parts, new SmallForwardJob(g, px, pw, bias.IsEmpty ? null : pb, y, outer, parts, act, pooled));
             }
             return;
         }
@@ -218,16 +220,38 @@ public static unsafe class ConvKernel
     /// <summary>Whether the forward runs per sample without im2col (SmallKConv, DirectSmallConv, ImplicitConv).</summary>
     static bool RunsSmall(in ConvGeometry g) => g.ColRows <= SmallKConv.MaxRows || ImplicitConv.Supports(g);
 
+    // Winograd wins over the small-sample path where both apply (32->64 14x14, 2 threads: batch 32 0.53 vs 0.90 ms,
+    // batch 256 4.7 vs 7.2 ms), except for a single image: on one thread the two tie, and on more the small path splits
+    // the output channels over the threads while Winograd's single block of tiles runs on one (bench/NOTES.md). The
+    // choice does not depend on the thread count, so neither do the results.
+    static bool UsesWinograd(in ConvGeometry g, bool small) => WinogradConv.Applies(g) && !(small && g.Batch == 1);
+
+    /// <summary>
+    /// Into how many output-channel ranges the small forward splits each sample: one per thread when there are fewer
+    /// samples than threads (a single image) and the work pays for the hand-over, else 1 (threads take samples).
+    /// Ranges are multiples of 8 channels, the kernels' register block.
+    /// </summary>
+    static int ChannelParts(in ConvGeometry g)
+    {
+        int t = Parallelism.MaxThreads;
+        if (t == 1 || g.Batch >= t || g.Groups != 1 || g.Macs < ChannelSplitMacs) return 1;
+        return Math.Max(1, Math.Min(t, g.OutChannels / 8));
+    }
+
     // Few im2col rows: the product runs in SmallKConv (or DirectSmallConv) straight from the row-major weight; small
     // stride-1 samples with up to 576 rows run in ImplicitConv, also from the row-major weight. One sample per step.
     // With `pooled` set, y is unused: each sample is written to a per-thread buffer and max-pooled 2x2 into pooled.
-    readonly struct SmallForwardJob(ConvGeometry g, float* x, float* w, float* b, float* y, int chunks, GemmActivation act, float* pooled = null) : Parallelism.IChunk
+    // Chunk t takes the samples of part t / parts and, with parts > 1 (one group), the output channels of range
+    // t % parts (multiples of 8).
+    readonly struct SmallForwardJob(ConvGeometry g, float* x, float* w, float* b, float* y, int chunks, int parts, GemmActivation act, float* pooled = null) : Parallelism.IChunk
     {
         public void Run(int t)
         {
-            int n0 = Split(g.Batch, chunks, t), n1 = Split(g.Batch, chunks, t + 1);
-            if (n0 >= n1) return;
-            int cg = g.InPerGroup, og = g.OutPerGroup, rows = g.ColRows, p = g.OutSpatial, isp = g.InSpatial;
+            int n0 = Split(g.Batch, chunks, t / parts), n1 = Split(g.Batch, chunks, t / parts + 1);
+            int c0 = parts == 1 ? 0 : Split(g.OutChannels / 8, parts, t % parts) * 8;
+            int c1 = parts == 1 || t % parts == parts - 1 ? g.OutPerGroup : Split(g.OutChannels / 8, parts, t % parts + 1) * 8;
+            if (n0 >= n1 || c0 >= c1) return;
+            int cg = g.InPerGroup, og = c1 - c0, rows = g.ColRows, p = g.OutSpatial, isp = g.InSpatial;
             bool pointwise = g.IsPointwise, direct = DirectSmallConv.Supports(g), implicitGemm = ImplicitConv.Supports(g);
             float[]? buf = pointwise ? null : ArrayPool<float>.Shared.Rent(implicitGemm ? ImplicitConv.PaddedLength(g) : direct ? DirectSmallConv.PaddedLength(g) : rows * p);
             float[]? grid = implicitGemm ? ArrayPool<float>.Shared.Rent(ImplicitConv.GridLength(g)) : null;
@@ -239,32 +263,37 @@ public static unsafe class ConvKernel
                     for (int grp = 0; grp < g.Groups; grp++)
                     {
                         var xs = new ReadOnlySpan<float>(x + ((long)n * g.InChannels + grp * cg) * isp, cg * isp);
-                        var ys = pooled == null ? new Span<float>(y + ((long)n * g.OutChannels + grp * og) * p, og * p) : sampleOut.AsSpan(grp * og * p, og * p);
+                        int o0 = grp * g.OutPerGroup + c0;   // first output channel of this chunk
+                        float* wg = w + (long)o0 * rows, bg = b == null ? null : b + o0;
+                        var ys = pooled == null ? new Span<float>(y + ((long)n * g.OutChannels + o0) * p, og * p) : sampleOut.AsSpan(o0 * p, og * p);
                         if (implicitGemm)
                             fixed (float* pad = buf, py = ys, pg = grid)
                             {
                                 DirectSmallConv.Pad(x + ((long)n * g.InChannels + grp * cg) * isp, pad, g);
-                                ImplicitConv.Forward(pad, w + (long)grp * og * rows, b == null ? null : b + grp * og, py, og, pg, g);
+                                ImplicitConv.Forward(pad, wg, bg, py, og, pg, g);
                             }
                         else if (direct)
                             fixed (float* pad = buf, py = ys)
                             {
                                 // Straight from a zero-padded copy of the sample: no im2col matrix.
                                 DirectSmallConv.Pad(x + ((long)n * g.InChannels + grp * cg) * isp, pad, g);
-                                DirectSmallConv.Forward(pad, w + (long)grp * og * rows, b == null ? null : b + grp * og, py, og, g);
+                                DirectSmallConv.Forward(pad, wg, bg, py, og, g);
                             }
                         else
                         {
                             ReadOnlySpan<float> col = xs;
                             if (!pointwise) { Im2Col.Unfold(xs, buf, g, 0, rows); col = buf.AsSpan(0, rows * p); }
-                            SmallKConv.Forward(col, rows, p, new ReadOnlySpan<float>(w + (long)grp * og * rows, og * rows), og,
-                                b == null ? default : new ReadOnlySpan<float>(b + grp * og, og), ys, p);
+                            SmallKConv.Forward(col, rows, p, new ReadOnlySpan<float>(wg, og * rows), og,
+                                bg == null ? default : new ReadOnlySpan<float>(bg, og), ys, p);
                         }
                         if (act == GemmActivation.Relu) Map.Unary<ReluOp>(ys, ys);   // while the sample is in cache
                     }
                     if (pooled != null)
                         fixed (float* so = sampleOut)
-                            MaxPool2x2Kernel.ForwardSerial(so, pooled + (long)n * g.OutChannels * (g.OutH / 2) * (g.OutW / 2), g.OutChannels, g.OutH, g.OutW);
+                        {
+                            int pp = (g.OutH / 2) * (g.OutW / 2), c = parts == 1 ? g.OutChannels : og;
+                            MaxPool2x2Kernel.ForwardSerial(so + (long)c0 * p, pooled + ((long)n * g.OutChannels + c0) * pp, c, g.OutH, g.OutW);
+                        }
                 }
             }
             finally
