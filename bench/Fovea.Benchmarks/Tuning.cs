@@ -11,8 +11,8 @@ static unsafe class Tuning
     public static void Run(string[] args)
     {
         string what = args.Length > 0 ? args[0] : "kernels";
-        int n = args.Length > 1 && what is not ("infer-layers" or "shapes" or "winograd" or "winograd-error" or "small-vs-winograd") ? int.Parse(args[1]) : 1024;
-        int threads = args.Length > 2 && what is not ("infer-layers" or "shapes" or "winograd" or "winograd-error" or "small-vs-winograd") ? int.Parse(args[2]) : 1;
+        int n = args.Length > 1 && what is not ("gemv" or "infer-layers" or "shapes" or "winograd" or "winograd-error" or "small-vs-winograd") ? int.Parse(args[1]) : 1024;
+        int threads = args.Length > 2 && what is not ("gemv" or "infer-layers" or "shapes" or "winograd" or "winograd-error" or "small-vs-winograd") ? int.Parse(args[2]) : 1;
         if (what == "kernels")
         {
             foreach (var kind in new[] { Gemm.KernelKind.V512, Gemm.KernelKind.V512x6x64, Gemm.KernelKind.V512x8x48, Gemm.KernelKind.V256 })
@@ -118,7 +118,12 @@ static unsafe class Tuning
                     double f2 = Ms(() => { WinogradConv.Selected = WinogradConv.Variant.F2x2; WinogradConv.Forward(x, w, default, y, geo); });
                     double f4 = Ms(() => { WinogradConv.Selected = WinogradConv.Variant.F4x4; WinogradConv.Forward(x, w, default, y, geo); });
                     WinogradConv.Selected = WinogradConv.Variant.Auto;
-                    Console.WriteLine($"32->64 14x14 batch {batch} round {round}: small {s,7:F3}  F(2x2) {f2,7:F3}  F(4x4) {f4,7:F3} ms");
+                    var dy = y; var dx = new float[geo.InputLength]; var dw = new float[geo.WeightLength];
+                    double dxW = Ms(() => ConvKernel.BackwardInput(dy, w, dx, geo)), dwW = Ms(() => ConvKernel.BackwardWeight(dy, x, dw, geo));
+                    WinogradConv.Disabled = true;
+                    double dxS = Ms(() => ConvKernel.BackwardInput(dy, w, dx, geo)), dwS = Ms(() => ConvKernel.BackwardWeight(dy, x, dw, geo));
+                    WinogradConv.Disabled = false;
+                    Console.WriteLine($"32->64 14x14 batch {batch} round {round}: fwd small {s,7:F3}  F(2x2) {f2,7:F3}  F(4x4) {f4,7:F3} | dx Winograd {dxW,7:F3} other {dxS,7:F3} | dw Winograd {dwW,7:F3} other {dwS,7:F3} ms");
                 }
             }
 
@@ -189,6 +194,23 @@ static unsafe class Tuning
                 Console.WriteLine($"  per call: median {calls[reps / 2]:F4} ms, p10 {calls[reps / 10]:F4}, p90 {calls[reps * 9 / 10]:F4}");
                 for (int i = 0; i < model.Count; i++) Console.WriteLine($"  {i} {model[i].TypeName,-10} {t[i] / reps:F4} ms  {100 * t[i] / whole:F1}%");
             }
+        }
+        else if (what == "gemv")
+        {
+            // Batch-1 fully-connected layer 3136 -> 128 alone, back to back (weight hot in cache), 1 and 2 threads.
+            var r = new Random(1);
+            var x = new float[3136]; var w = new float[128 * 3136]; var b = new float[128]; var y = new float[128];
+            foreach (var a in new[] { x, w, b }) for (int i = 0; i < a.Length; i++) a[i] = (float)(r.NextDouble() * 2 - 1);
+            int saved = Parallelism.MaxThreads;
+            foreach (int t in new[] { 1, 2, 1, 2 })
+            {
+                Parallelism.MaxThreads = t;
+                var ts = new double[2001];
+                for (int i = 0; i < ts.Length; i++) { long t0 = Stopwatch.GetTimestamp(); Gemv.Run(x, w, b, y, 1, 128, 3136, GemmActivation.Relu); ts[i] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds; }
+                Array.Sort(ts);
+                Console.WriteLine($"gemv 3136->128 threads {t}: median {ts[ts.Length / 2]:F2} us, p10 {ts[ts.Length / 10]:F2}");
+            }
+            Parallelism.MaxThreads = saved;
         }
         else if (what == "winograd-error")
         {
