@@ -11,8 +11,8 @@ static unsafe class Tuning
     public static void Run(string[] args)
     {
         string what = args.Length > 0 ? args[0] : "kernels";
-        int n = args.Length > 1 && what is not ("gemv" or "infer-layers" or "shapes" or "winograd" or "winograd-error" or "small-vs-winograd") ? int.Parse(args[1]) : 1024;
-        int threads = args.Length > 2 && what is not ("gemv" or "infer-layers" or "shapes" or "winograd" or "winograd-error" or "small-vs-winograd") ? int.Parse(args[2]) : 1;
+        int n = args.Length > 1 && what is not ("infer-loop" or "conv-loop" or "gemv" or "infer-layers" or "shapes" or "winograd" or "winograd-error" or "small-vs-winograd") ? int.Parse(args[1]) : 1024;
+        int threads = args.Length > 2 && what is not ("infer-loop" or "conv-loop" or "gemv" or "infer-layers" or "shapes" or "winograd" or "winograd-error" or "small-vs-winograd") ? int.Parse(args[2]) : 1;
         if (what == "kernels")
         {
             foreach (var kind in new[] { Gemm.KernelKind.V512, Gemm.KernelKind.V512x6x64, Gemm.KernelKind.V512x8x48, Gemm.KernelKind.V256 })
@@ -211,6 +211,40 @@ static unsafe class Tuning
                 Console.WriteLine($"gemv 3136->128 threads {t}: median {ts[ts.Length / 2]:F2} us, p10 {ts[ts.Length / 10]:F2}");
             }
             Parallelism.MaxThreads = saved;
+        }
+        else if (what == "conv-loop")
+        {
+            // One pass (fwd, dx or dw) of shape b (32->64 14x14, batch 32) in a loop for a few seconds, for perf record.
+            string pass = args.Length > 1 ? args[1] : "dw";
+            double seconds = args.Length > 2 ? double.Parse(args[2]) : 3;
+            var geo = new ConvGeometry(32, 32, 64, 1, [14, 14], [14, 14], [3, 3], [1, 1], [1, 1], [1, 1]);
+            var r = new Random(1);
+            var x = new float[geo.InputLength]; var w = new float[geo.WeightLength]; var y = new float[geo.OutputLength];
+            var dx = new float[geo.InputLength]; var dw = new float[geo.WeightLength];
+            foreach (var a in new[] { x, w, y }) for (int i = 0; i < a.Length; i++) a[i] = (float)(r.NextDouble() * 2 - 1);
+            var sw = Stopwatch.StartNew();
+            int calls = 0;
+            for (; sw.Elapsed.TotalSeconds < seconds; calls++)
+            {
+                if (pass == "fwd") ConvKernel.Forward(x, w, default, y, geo);
+                else if (pass == "dx") ConvKernel.BackwardInput(y, w, dx, geo);
+                else ConvKernel.BackwardWeight(y, x, dw, geo);
+            }
+            Console.WriteLine($"{pass}: {sw.Elapsed.TotalMilliseconds / calls:F3} ms per call over {calls} calls");
+        }
+        else if (what == "infer-loop")
+        {
+            // fmnist-cnn forwards under NoGrad at batch args[1] (default 1) in a loop for args[2] seconds, for perf record.
+            int batch = args.Length > 1 ? int.Parse(args[1]) : 1;
+            double seconds = args.Length > 2 ? double.Parse(args[2]) : 3;
+            var model = ModelZoo.Create("fmnist-cnn", generator: new Generator(1));
+            model.Eval();
+            using var _ = Autograd.NoGrad();
+            var x = Tensor.Randn(new Generator(2), batch, 1, 28, 28);
+            var sw = Stopwatch.StartNew();
+            int calls = 0;
+            for (; sw.Elapsed.TotalSeconds < seconds; calls++) model.Call(x);
+            Console.WriteLine($"batch {batch}: {sw.Elapsed.TotalMilliseconds / calls:F4} ms per forward over {calls} calls");
         }
         else if (what == "winograd-error")
         {
