@@ -11,8 +11,8 @@ static unsafe class Tuning
     public static void Run(string[] args)
     {
         string what = args.Length > 0 ? args[0] : "kernels";
-        int n = args.Length > 1 && what is not ("infer-loop" or "conv-loop" or "gemv" or "infer-layers" or "shapes" or "winograd" or "winograd-error" or "small-vs-winograd") ? int.Parse(args[1]) : 1024;
-        int threads = args.Length > 2 && what is not ("infer-loop" or "conv-loop" or "gemv" or "infer-layers" or "shapes" or "winograd" or "winograd-error" or "small-vs-winograd") ? int.Parse(args[2]) : 1;
+        int n = args.Length > 1 && what is not ("winograd-tiles" or "onnx-loop" or "infer-loop" or "conv-loop" or "gemv" or "infer-layers" or "shapes" or "winograd" or "winograd-error" or "small-vs-winograd") ? int.Parse(args[1]) : 1024;
+        int threads = args.Length > 2 && what is not ("winograd-tiles" or "onnx-loop" or "infer-loop" or "conv-loop" or "gemv" or "infer-layers" or "shapes" or "winograd" or "winograd-error" or "small-vs-winograd") ? int.Parse(args[2]) : 1;
         if (what == "kernels")
         {
             foreach (var kind in new[] { Gemm.KernelKind.V512, Gemm.KernelKind.V512x6x64, Gemm.KernelKind.V512x8x48, Gemm.KernelKind.V256 })
@@ -245,6 +245,56 @@ static unsafe class Tuning
             int calls = 0;
             for (; sw.Elapsed.TotalSeconds < seconds; calls++) model.Call(x);
             Console.WriteLine($"batch {batch}: {sw.Elapsed.TotalMilliseconds / calls:F4} ms per forward over {calls} calls");
+        }
+        else if (what == "onnx-loop")
+        {
+            // An imported ONNX model's batch-1 forward (3x224x224) under NoGrad in a loop for args[2] seconds, for perf record.
+            var model = Fovea.Onnx.OnnxModel.Load(args[1]);
+            model.Eval();
+            double seconds = args.Length > 2 ? double.Parse(args[2]) : 5;
+            using var _ = Autograd.NoGrad();
+            var x = Tensor.Randn(new Generator(2), 1, 3, 224, 224);
+            var sw = Stopwatch.StartNew();
+            int calls = 0;
+            for (; sw.Elapsed.TotalSeconds < seconds; calls++) model.Forward(x);
+            Console.WriteLine($"{args[1]}: {sw.Elapsed.TotalMilliseconds / calls:F2} ms per forward over {calls} calls");
+        }
+        else if (what == "winograd-tiles")
+        {
+            // Winograd vs the other paths at small batches (few tiles: the per-call weight transform dominates), ms,
+            // median of 5, forward and forward+backward; args[1] = batch sizes (default 1,2,4,8,16).
+            var batches = args.Length > 1 ? args[1].Split(',').Select(int.Parse).ToArray() : [1, 2, 4, 8, 16];
+            (int c, int size)[] shapes = [(512, 7), (256, 7), (256, 14), (128, 14), (128, 28), (64, 28), (64, 56), (32, 14)];
+            var r = new Random(1);
+            foreach (var (c, size) in shapes)
+                foreach (int batch in batches)
+                {
+                    var geo = new ConvGeometry(batch, c, c, 1, [size, size], [size, size], [3, 3], [1, 1], [1, 1], [1, 1]);
+                    var x = new float[geo.InputLength]; var w = new float[geo.WeightLength]; var y = new float[geo.OutputLength];
+                    var dx = new float[geo.InputLength]; var dw = new float[geo.WeightLength];
+                    foreach (var a in new[] { x, w, y }) for (int i = 0; i < a.Length; i++) a[i] = (float)(r.NextDouble() * 2 - 1);
+                    var v = WinogradConv.Choose(geo);
+                    int tiles = batch * (v == WinogradConv.Variant.F4x4 ? ((size + 3) / 4) * ((size + 3) / 4) : ((size + 1) / 2) * ((size + 1) / 2));
+                    double[] t = new double[6];
+                    for (int k = 0; k < 2; k++)
+                    {
+                        WinogradConv.Disabled = k == 1;
+                        t[3 * k] = Ms(() => ConvKernel.Forward(x, w, default, y, geo));
+                        t[3 * k + 1] = Ms(() => ConvKernel.BackwardInput(y, w, dx, geo));
+                        t[3 * k + 2] = Ms(() => ConvKernel.BackwardWeight(y, x, dw, geo));
+                    }
+                    WinogradConv.Disabled = false;
+                    Console.WriteLine($"{c}ch {size}x{size} batch {batch,2} ({v}, {tiles,4} tiles): fwd Winograd {t[0],7:F3} other {t[3],7:F3} | fwd+bwd Winograd {t[0] + t[1] + t[2],7:F3} other {t[3] + t[4] + t[5],7:F3} ms");
+                }
+
+            static double Ms(Action f)
+            {
+                f(); f();
+                var t = new double[5];
+                for (int i = 0; i < t.Length; i++) { long t0 = Stopwatch.GetTimestamp(); f(); t[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds; }
+                Array.Sort(t);
+                return t[t.Length / 2];
+            }
         }
         else if (what == "winograd-error")
         {

@@ -56,7 +56,20 @@ public static unsafe class WinogradConv
     /// </summary>
     internal static bool Applies(in ConvGeometry g) =>
         !Disabled && Vector512.IsHardwareAccelerated && Supports(g)
-        && g.InChannels >= MinChannels && g.OutChannels >= MinChannels && g.Batch > 0;
+        && g.InChannels >= MinChannels && g.OutChannels >= MinChannels && g.Batch > 0 && EnoughTiles(g);
+
+    /// <summary>
+    /// The weight is transformed on every call (Alpha² x Cin x Cout values, written position by position), which only
+    /// pays when enough tiles share it: at least 32 tiles per image (14x14 and larger), or a full block over the
+    /// batch. 7x7 images have 4 tiles each: at 512 channels Winograd took 12.7 ms vs 3.9 for im2col+GEMM at batch 2,
+    /// 14.6 vs 14.4 at batch 16 and won only from 32 (17.7 vs 20.1); `tune winograd-tiles`, bench/NOTES.md.
+    /// </summary>
+    static bool EnoughTiles(in ConvGeometry g)
+    {
+        int m = (Selected == Variant.Auto ? Choose(g) : Selected) == Variant.F4x4 ? 4 : 2;
+        long perImage = (long)((g.OutH + m - 1) / m) * ((g.OutW + m - 1) / m);
+        return perImage >= 32 || perImage * g.Batch >= TileTarget;
+    }
 
     /// <summary>The geometries the kernel computes correctly (any channel counts and sizes).</summary>
     internal static bool Supports(in ConvGeometry g) =>
@@ -180,7 +193,10 @@ public static unsafe class WinogradConv
             }
             else
             {
-                Images = Math.Clamp(TileTarget / perImage, 1, batch);
+                // At least two blocks when there are two images, so that both threads of a 2-core machine get one
+                // (7x7 images at batch 32 were one block of 128 tiles); a fixed rule, not the thread count, so the
+                // weight gradient's summation order does not depend on the threads.
+                Images = Math.Clamp(TileTarget / perImage, 1, Math.Max(1, (batch + 1) / 2));
                 Bands = 1;
                 Units = (batch + Images - 1) / Images;
                 MaxRows = TilesY;
