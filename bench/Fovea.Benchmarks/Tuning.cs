@@ -11,8 +11,8 @@ static unsafe class Tuning
     public static void Run(string[] args)
     {
         string what = args.Length > 0 ? args[0] : "kernels";
-        int n = args.Length > 1 && what is not ("winograd-tiles" or "onnx-loop" or "infer-loop" or "conv-loop" or "gemv" or "infer-layers" or "shapes" or "winograd" or "winograd-error" or "small-vs-winograd") ? int.Parse(args[1]) : 1024;
-        int threads = args.Length > 2 && what is not ("winograd-tiles" or "onnx-loop" or "infer-loop" or "conv-loop" or "gemv" or "infer-layers" or "shapes" or "winograd" or "winograd-error" or "small-vs-winograd") ? int.Parse(args[2]) : 1;
+        int n = args.Length > 1 && what is not ("transpose" or "winograd-tiles" or "onnx-loop" or "infer-loop" or "conv-loop" or "gemv" or "infer-layers" or "shapes" or "winograd" or "winograd-error" or "small-vs-winograd") ? int.Parse(args[1]) : 1024;
+        int threads = args.Length > 2 && what is not ("transpose" or "winograd-tiles" or "onnx-loop" or "infer-loop" or "conv-loop" or "gemv" or "infer-layers" or "shapes" or "winograd" or "winograd-error" or "small-vs-winograd") ? int.Parse(args[2]) : 1;
         if (what == "kernels")
         {
             foreach (var kind in new[] { Gemm.KernelKind.V512, Gemm.KernelKind.V512x6x64, Gemm.KernelKind.V512x8x48, Gemm.KernelKind.V256 })
@@ -294,6 +294,25 @@ static unsafe class Tuning
                 for (int i = 0; i < t.Length; i++) { long t0 = Stopwatch.GetTimestamp(); f(); t[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds; }
                 Array.Sort(t);
                 return t[t.Length / 2];
+            }
+        }
+        else if (what == "transpose")
+        {
+            // Transpose8.Run on weight-like shapes (Cout x Cin*9 -> Cin*9 x Cout), 1 thread, median of 21, GB/s of reads + writes.
+            foreach (var (rows, cols) in new[] { (512, 4608), (256, 2304), (64, 576), (128, 1152), (32, 288) })
+            {
+                var src = new float[rows * cols]; var dst = new float[rows * cols];
+                var t = new double[21];
+                fixed (float* ps = src, pd = dst)
+                    for (int i = 0; i < t.Length + 3; i++)
+                    {
+                        long t0 = Stopwatch.GetTimestamp();
+                        Transpose8.Run(ps, cols, pd, rows, rows, cols);
+                        if (i >= 3) t[i - 3] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                    }
+                Array.Sort(t);
+                double ms = t[t.Length / 2];
+                Console.WriteLine($"transpose {rows}x{cols}: {ms:F3} ms, {2.0 * 4 * rows * cols / ms / 1e6:F1} GB/s");
             }
         }
         else if (what == "winograd-error")

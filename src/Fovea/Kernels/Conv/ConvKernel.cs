@@ -130,7 +130,7 @@ public static unsafe class ConvKernel
         if ((long)g.Groups * og * rows > w.Length || (long)g.Groups * og * rows > wt.Length) throw new ArgumentException("ConvKernel.TransposeWeight: buffer too small.");
         fixed (float* pw = w, pt = wt)
             for (int grp = 0; grp < g.Groups; grp++)
-                Transpose8.Run(pw + (long)grp * og * rows, rows, pt + (long)grp * og * rows, og, og, rows);
+                Transpose8.RunParallel(pw + (long)grp * og * rows, rows, pt + (long)grp * og * rows, og, og, rows);
     }
 
     // w here is the per-group transposed weight [groups][rows][Cout/groups]. With at least ChannelsOnNMin channels per

@@ -134,10 +134,11 @@ public static unsafe class WinogradConv
             {
                 // gk[k][tap][n], the weight with the N channels innermost (zero pad lanes).
                 if (nPad != nc) new Span<float>(pg, kc * 9 * nPad).Clear();
-                if (!backward) Transpose8.Run(w, ci * 9, pg, nPad, co, ci * 9);
+                if (!backward) Transpose8.RunParallel(w, ci * 9, pg, nPad, co, ci * 9);
                 else
                     for (int o = 0; o < co; o++) Transpose8.Run(w + (long)o * ci * 9, 9, pg + (long)o * 9 * nPad, nPad, ci, 9);
-                TransformWeight<T>(pg, kc, nPad, backward, pu);
+                int wparts = (long)a2 * kc * nPad < 1 << 18 ? 1 : Math.Min(Parallelism.MaxThreads, kc);
+                Parallelism.For(wparts, new WeightTransformJob<T>(pg, kc, nPad, backward, pu, wparts));
                 var bs = new Span<float>(pbias, nPad);
                 bs.Clear();
                 if (bias != null) new ReadOnlySpan<float>(bias, nc).CopyTo(bs);
@@ -154,8 +155,15 @@ public static unsafe class WinogradConv
         }
     }
 
-    // U[p][k][n] = (G·g·Gᵀ)[p] per (k, n), vectorised over n; g[i][j] = gk[k][3i+j][n] (rotated: gk[k][8-3i-j][n]).
-    static void TransformWeight<T>(float* gk, int kc, int nPad, bool rotate, float* u) where T : struct, ITile
+    // The weight transform over the threads: each takes a range of the K channels (the values written do not depend on it).
+    readonly struct WeightTransformJob<T>(float* gk, int kc, int nPad, bool rotate, float* u, int parts) : Parallelism.IChunk where T : struct, ITile
+    {
+        public void Run(int t) => TransformWeight<T>(gk, kc, nPad, rotate, u, ConvKernel.Split(kc, parts, t), ConvKernel.Split(kc, parts, t + 1));
+    }
+
+    // U[p][k][n] = (G·g·Gᵀ)[p] per (k, n) for k in [k0, k1), vectorised over n; g[i][j] = gk[k][3i+j][n] (rotated:
+    // gk[k][8-3i-j][n]).
+    static void TransformWeight<T>(float* gk, int kc, int nPad, bool rotate, float* u, int k0, int k1) where T : struct, ITile
     {
         int a = T.Alpha, nv = nPad / Lanes;
         nint pos = (nint)kc * nv;   // stride between transform positions, in vectors
@@ -163,7 +171,7 @@ public static unsafe class WinogradConv
         var tmp = stackalloc Vector512<float>[3 * 8];
         var src = (Vector512<float>*)gk;
         var dst = (Vector512<float>*)u;
-        for (int k = 0; k < kc; k++)
+        for (int k = k0; k < k1; k++)
             for (int v = 0; v < nv; v++)
             {
                 for (int t = 0; t < 9; t++) gv[t] = src[((nint)k * 9 + (rotate ? 8 - t : t)) * nv + v];
