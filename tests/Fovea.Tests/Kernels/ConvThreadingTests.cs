@@ -50,7 +50,10 @@ public class ConvThreadingTests
         int saved = Parallelism.MaxThreads;
         try
         {
-            foreach (var c in new[] { ConvCase.Square(1, 1, 32, 28, 3, 1, 1, 1, 1), ConvCase.Square(1, 32, 64, 14, 3, 1, 1, 1, 1), ConvCase.Square(1, 20, 44, 15, 3, 1, 1, 1, 1), ConvCase.Square(1, 2, 40, 33, 3, 1, 1, 1, 1) })
+            // Also single images on the im2col path, which multiplies the untransposed weight (plainWeight): stride 2,
+            // 1x1, two groups, and few output channels (the product not transposed).
+            foreach (var c in new[] { ConvCase.Square(1, 1, 32, 28, 3, 1, 1, 1, 1), ConvCase.Square(1, 32, 64, 14, 3, 1, 1, 1, 1), ConvCase.Square(1, 20, 44, 15, 3, 1, 1, 1, 1), ConvCase.Square(1, 2, 40, 33, 3, 1, 1, 1, 1),
+                ConvCase.Square(1, 64, 80, 19, 3, 2, 1, 1, 1), ConvCase.Square(1, 48, 72, 10, 1, 1, 0, 1, 1), ConvCase.Square(1, 16, 48, 23, 3, 2, 1, 1, 2), ConvCase.Square(1, 70, 6, 21, 3, 2, 1, 1, 1) })
             {
                 var r = new Random(7);
                 var x = ConvCase.Randn(r, ConvCase.Numel(c.XShape));

@@ -107,6 +107,15 @@ public static unsafe class ConvKernel
             }
             return;
         }
+        var (units, nb, _, _) = Units(g);
+        if (units == 1 && nb == 1)
+        {
+            // One product per group (a single image, one block of positions): GEMM packs the row-major weight once, where a transposed copy
+            // would cost a full extra pass over it (a 512-channel 3x3 weight is 9.4 MB; bench/NOTES.md).
+            fixed (float* px = x, pw = w, pb = bias)
+                new ForwardJob(g, px, pw, bias.IsEmpty ? null : pb, y, 1, Plan(g.Macs, 1).inner, act, pooled, plainWeight: true).Run(0);
+            return;
+        }
         // GEMM packs a transposed A operand with plain row copies, so the weight is transposed once per call (per
         // group: rows x Cout/groups) instead of being gathered column by column in every product.
         float[] wt = ArrayPool<float>.Shared.Rent((int)g.WeightLength);
@@ -115,7 +124,7 @@ public static unsafe class ConvKernel
             TransposeWeight(w, wt, g);
             fixed (float* px = x, pw = wt, pb = bias)
             {
-                var (outer, inner) = Plan(g.Macs, Units(g).units);
+                var (outer, inner) = Plan(g.Macs, units);
                 Parallelism.For(outer, new ForwardJob(g, px, pw, bias.IsEmpty ? null : pb, y, outer, inner, act, pooled));
             }
         }
@@ -133,12 +142,14 @@ public static unsafe class ConvKernel
                 Transpose8.RunParallel(pw + (long)grp * og * rows, rows, pt + (long)grp * og * rows, og, og, rows);
     }
 
-    // w here is the per-group transposed weight [groups][rows][Cout/groups]. With at least ChannelsOnNMin channels per
-    // group each block is computed transposed,
+    // w here is the per-group transposed weight [groups][rows][Cout/groups], or with plainWeight the weight itself
+    // [Cout][rows], multiplied straight into NCHW. With at least ChannelsOnNMin channels per group each block of the
+    // transposed weight is computed transposed,
     // Yᵀ[positions x Cout/groups] = colᵀ·Wᵀ (both operands packed by row copies, and the channel count, a multiple
     // of the micro-kernel's width in common networks, on the N side), then transposed into NCHW with 8x8 SIMD tiles.
     // With `pooled` set, y is unused: each unit (whole samples) is written to a per-thread buffer and max-pooled 2x2 into pooled.
-    readonly struct ForwardJob(ConvGeometry g, float* x, float* w, float* b, float* y, int chunks, int threads, GemmActivation act, float* pooled = null) : Parallelism.IChunk
+    readonly struct ForwardJob(ConvGeometry g, float* x, float* w, float* b, float* y, int chunks, int threads, GemmActivation act, float* pooled = null,
+        bool plainWeight = false) : Parallelism.IChunk
     {
         public void Run(int t)
         {
@@ -170,12 +181,19 @@ public static unsafe class ConvKernel
                             if (direct)
                             {
                                 // 1x1: the input is its own im2col matrix; one product straight into NCHW.
-                                Gemm.Execute(new Gemm.Args(true, false, og, len, rows, 1f, wg, og, xg + p0, p, 0f, yg + p0, p, bg, null, act), Gemm.Selected, threads);
+                                Gemm.Execute(new Gemm.Args(!plainWeight, false, og, len, rows, 1f, wg, plainWeight ? rows : og, xg + p0, p, 0f, yg + p0, p, bg, null, act), Gemm.Selected, threads);
                                 continue;
                             }
                             if (cnt == 1)
                             {
                                 Im2Col.Unfold(new ReadOnlySpan<float>(xg, cg * isp), buf, g, 0, rows, p0, p1);
+                                if (plainWeight && !onN) { Mm(false, false, og, len, rows, wg, rows, col, len, 0f, yg + p0, p, bg, threads, act); continue; }
+                                if (plainWeight)
+                                {
+                                    if (len > 0) Gemm.Execute(new Gemm.Args(true, true, len, og, rows, 1f, col, len, wg, rows, 0f, tp, og, null, bg, act), Gemm.Selected, threads);
+                                    Transpose8.Run(tp, og, yg + p0, p, len, og);
+                                    continue;
+                                }
                                 if (!onN) { Mm(true, false, og, len, rows, wg, og, col, len, 0f, yg + p0, p, bg, threads, act); continue; }
                                 MmT(len, og, rows, col, len, wg, tp, bg, threads, act);
                                 Transpose8.Run(tp, og, yg + p0, p, len, og);
