@@ -214,10 +214,12 @@ static unsafe class Tuning
         }
         else if (what == "conv-loop")
         {
-            // One pass (fwd, dx or dw) of shape b (32->64 14x14, batch 32) in a loop for a few seconds, for perf record.
+            // One pass (fwd, dx or dw) of a 3x3 pad-1 convolution in a loop for a few seconds, for perf record; default
+            // shape b (32->64 14x14, batch 32): `conv-loop PASS SECONDS [CIN COUT SIZE]`.
             string pass = args.Length > 1 ? args[1] : "dw";
             double seconds = args.Length > 2 ? double.Parse(args[2]) : 3;
-            var geo = new ConvGeometry(32, 32, 64, 1, [14, 14], [14, 14], [3, 3], [1, 1], [1, 1], [1, 1]);
+            int cin = args.Length > 5 ? int.Parse(args[3]) : 32, cout = args.Length > 5 ? int.Parse(args[4]) : 64, size = args.Length > 5 ? int.Parse(args[5]) : 14;
+            var geo = new ConvGeometry(32, cin, cout, 1, [size, size], [size, size], [3, 3], [1, 1], [1, 1], [1, 1]);
             var r = new Random(1);
             var x = new float[geo.InputLength]; var w = new float[geo.WeightLength]; var y = new float[geo.OutputLength];
             var dx = new float[geo.InputLength]; var dw = new float[geo.WeightLength];
@@ -230,7 +232,7 @@ static unsafe class Tuning
                 else if (pass == "dx") ConvKernel.BackwardInput(y, w, dx, geo);
                 else ConvKernel.BackwardWeight(y, x, dw, geo);
             }
-            Console.WriteLine($"{pass}: {sw.Elapsed.TotalMilliseconds / calls:F3} ms per call over {calls} calls");
+            Console.WriteLine($"{pass} {cin}->{cout} {size}x{size}: {sw.Elapsed.TotalMilliseconds / calls:F3} ms per call over {calls} calls");
         }
         else if (what == "infer-loop")
         {
