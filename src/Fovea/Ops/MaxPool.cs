@@ -28,6 +28,13 @@ public static partial class Ops
         string op = $"MaxPool{kernel?.Length ?? 0}d";
         var (geo, planes, outDims) = PoolSetup(op, x, kernel!, stride, padding, dilation, ceilMode);
         if (!wantIndices && Is2x2(geo)) return (MaxPool2x2(op, x, planes, geo, outDims), null);
+        if (!wantIndices && geo.InD == 1 && !Tape.Needs(x))
+        {
+            // Inference: values only, no index buffer.
+            var v = Tensor.Uninitialized(new Shape(outDims));
+            MaxPoolKernel.ForwardValues(PoolDense(x), v.Span, planes, geo);
+            return (v, null);
+        }
         var y = Tensor.Empty(outDims);
         var idx = new int[y.Numel];
         MaxPoolKernel.Forward(PoolDense(x), y.Span, idx, planes, geo);

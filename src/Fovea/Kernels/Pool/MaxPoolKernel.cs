@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Fovea.Kernels;
 
@@ -29,6 +30,93 @@ public static unsafe class MaxPoolKernel
                     ForwardPlane((float*)ax + (long)n * inP, (float*)ay + (long)n * outP, (int*)ai + (long)n * outP,
                         p.InH, p.InW, p.DD, p.DH, p.DW, td, th, tw);
             });
+        }
+    }
+
+    /// <summary>
+    /// The values of <see cref="Forward"/> without the indices, for 2-D pooling (InD = OutD = 1) when no gradient is
+    /// needed (inference). Separable: per output row the window's input rows are reduced with SIMD maxima into one
+    /// row, then each output takes the maximum of its window's columns of that row. Same values as <see cref="Forward"/>,
+    /// NaN included (a NaN in the window wins).
+    /// </summary>
+    public static void ForwardValues(ReadOnlySpan<float> x, Span<float> y, int planes, PoolGeometry p)
+    {
+        if (p.InD != 1 || p.OutD != 1) throw new ArgumentException("MaxPoolKernel.ForwardValues: needs 2-D pooling (one depth plane).");
+        int inP = p.InPlane, outP = p.OutPlane;
+        if (x.Length < (long)planes * inP || y.Length < (long)planes * outP)
+            throw new ArgumentException("MaxPoolKernel.ForwardValues: buffer too small.");
+        if (planes == 0 || outP == 0) return;
+        var th = PoolGeometry.Table(p.OutH, p.InH, p.KH, p.SH, p.PH, p.DH);
+        var tw = PoolGeometry.Table(p.OutW, p.InW, p.KW, p.SW, p.PW, p.DW);
+        fixed (float* px = x, py = y)
+        {
+            var body = new ValuesBody(px, py, inP, outP, p.InW, p.DH, p.DW, th, tw);
+            PlaneLoop.Run(planes, (long)outP * p.KH * p.KW, ref body);
+        }
+    }
+
+    readonly struct ValuesBody(float* x, float* y, int inP, int outP, int inW, int dh, int dw, PoolGeometry.AxisTable th, PoolGeometry.AxisTable tw) : PlaneLoop.IBody
+    {
+        public void Run(int lo, int hi)
+        {
+            float[] rowBuf = System.Buffers.ArrayPool<float>.Shared.Rent(inW);
+            try
+            {
+                fixed (float* row = rowBuf)
+                    for (int n = lo; n < hi; n++)
+                    {
+                        float* xp = x + (long)n * inP, yp = y + (long)n * outP;
+                        int outH = th.Start.Length, outW = tw.Start.Length;
+                        for (int oh = 0; oh < outH; oh++)
+                        {
+                            int kh0 = th.K0[oh], kh1 = th.K1[oh];
+                            if (kh0 >= kh1) { new Span<float>(yp + (long)oh * outW, outW).Fill(float.NegativeInfinity); continue; }
+                            float* r0 = xp + (long)(th.Start[oh] + kh0 * dh) * inW;
+                            MaxRows(r0, (long)dh * inW, kh1 - kh0, row, inW);
+                            float* yo = yp + (long)oh * outW;
+                            for (int ow = 0; ow < outW; ow++)
+                            {
+                                int kw0 = tw.K0[ow], kw1 = tw.K1[ow];
+                                float best = float.NegativeInfinity;
+                                for (int kw = kw0, at = tw.Start[ow] + kw0 * dw; kw < kw1; kw++, at += dw)
+                                {
+                                    float v = row[at];
+                                    if (v > best || float.IsNaN(v)) best = v;
+                                }
+                                yo[ow] = best;
+                            }
+                        }
+                    }
+            }
+            finally { System.Buffers.ArrayPool<float>.Shared.Return(rowBuf); }
+        }
+
+        // row[w] = max over the k rows src + i*stride, NaN winning.
+        static void MaxRows(float* src, long stride, int k, float* row, int width)
+        {
+            int w = 0;
+            if (Vector256.IsHardwareAccelerated)
+                for (; w + 8 <= width; w += 8)
+                {
+                    var best = Vector256.Load(src + w);
+                    for (int i = 1; i < k; i++)
+                    {
+                        var v = Vector256.Load(src + i * stride + w);
+                        // v wins where it is larger or NaN (v != v); a NaN already in best stays (nothing is larger).
+                        best = Vector256.ConditionalSelect(Vector256.GreaterThan(v, best) | ~Vector256.Equals(v, v), v, best);
+                    }
+                    best.Store(row + w);
+                }
+            for (; w < width; w++)
+            {
+                float best = src[w];
+                for (int i = 1; i < k; i++)
+                {
+                    float v = src[i * stride + w];
+                    if (v > best || float.IsNaN(v)) best = v;
+                }
+                row[w] = best;
+            }
         }
     }
 
