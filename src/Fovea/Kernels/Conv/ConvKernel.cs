@@ -110,8 +110,9 @@ public static unsafe class ConvKernel
         var (units, nb, _, _) = Units(g);
         if (units == 1 && nb == 1)
         {
-            // One product per group (a single image, one block of positions): GEMM packs the row-major weight once, where a transposed copy
-            // would cost a full extra pass over it (a 512-channel 3x3 weight is 9.4 MB; bench/NOTES.md).
+            // One product per group (a single image, one block of positions): GEMM packs the row-major weight once,
+            // where a transposed copy would cost a full extra pass over it (a 512-channel 3x3 weight is 9.4 MB;
+            // bench/NOTES.md).
             fixed (float* px = x, pw = w, pb = bias)
                 new ForwardJob(g, px, pw, bias.IsEmpty ? null : pb, y, 1, Plan(g.Macs, 1).inner, act, pooled, plainWeight: true).Run(0);
             return;
