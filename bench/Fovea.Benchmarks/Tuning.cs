@@ -8,6 +8,16 @@ namespace Fovea.Benchmarks;
 /// <summary>Micro-kernel and block-size sweeps behind the constants in Gemm.Driver.cs (see bench/NOTES.md).</summary>
 static unsafe class Tuning
 {
+    // Median milliseconds of 5 calls after 2 warm-up calls.
+    static double Ms(Action f)
+    {
+        f(); f();
+        var t = new double[5];
+        for (int i = 0; i < t.Length; i++) { long t0 = Stopwatch.GetTimestamp(); f(); t[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds; }
+        Array.Sort(t);
+        return t[t.Length / 2];
+    }
+
     public static void Run(string[] args)
     {
         string what = args.Length > 0 ? args[0] : "kernels";
@@ -91,15 +101,6 @@ static unsafe class Tuning
                     }
             }
             WinogradConv.Disabled = false; WinogradConv.Selected = WinogradConv.Variant.Auto; WinogradConv.TileTarget = 128; WinogradConv.MinChannels = savedMin;
-
-            static double Ms(Action f)
-            {
-                f(); f();
-                var t = new double[5];
-                for (int i = 0; i < t.Length; i++) { long t0 = Stopwatch.GetTimestamp(); f(); t[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds; }
-                Array.Sort(t);
-                return t[t.Length / 2];
-            }
         }
         else if (what == "small-vs-winograd")
         {
@@ -125,15 +126,6 @@ static unsafe class Tuning
                     WinogradConv.Disabled = false;
                     Console.WriteLine($"32->64 14x14 batch {batch} round {round}: fwd small {s,7:F3}  F(2x2) {f2,7:F3}  F(4x4) {f4,7:F3} | dx Winograd {dxW,7:F3} other {dxS,7:F3} | dw Winograd {dwW,7:F3} other {dwS,7:F3} ms");
                 }
-            }
-
-            static double Ms(Action f)
-            {
-                f(); f();
-                var t = new double[5];
-                for (int i = 0; i < t.Length; i++) { long t0 = Stopwatch.GetTimestamp(); f(); t[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds; }
-                Array.Sort(t);
-                return t[t.Length / 2];
             }
         }
         else if (what == "infer-layers")
@@ -288,15 +280,6 @@ static unsafe class Tuning
                     WinogradConv.Disabled = false;
                     Console.WriteLine($"{c}ch {size}x{size} batch {batch,2} ({v}, {tiles,4} tiles): fwd Winograd {t[0],7:F3} other {t[3],7:F3} | fwd+bwd Winograd {t[0] + t[1] + t[2],7:F3} other {t[3] + t[4] + t[5],7:F3} ms");
                 }
-
-            static double Ms(Action f)
-            {
-                f(); f();
-                var t = new double[5];
-                for (int i = 0; i < t.Length; i++) { long t0 = Stopwatch.GetTimestamp(); f(); t[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds; }
-                Array.Sort(t);
-                return t[t.Length / 2];
-            }
         }
         else if (what == "transpose")
         {
