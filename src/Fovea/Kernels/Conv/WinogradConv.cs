@@ -125,13 +125,14 @@ public static unsafe class WinogradConv
         int ci = g.InChannels, co = g.OutChannels;
         int kc = backward ? co : ci, nc = backward ? ci : co, nPad = Pad(nc);
         int a2 = T.Alpha * T.Alpha;
-        float[] gk = ArrayPool<float>.Shared.Rent(kc * 9 * nPad);
-        float[] u = ArrayPool<float>.Shared.Rent(a2 * kc * nPad);
-        float[] bp = ArrayPool<float>.Shared.Rent(nPad);
+        float[] gk = ArrayPool<float>.Shared.Rent(kc * 9 * nPad + AlignSlack);
+        float[] u = ArrayPool<float>.Shared.Rent(a2 * kc * nPad + AlignSlack);
+        float[] bp = ArrayPool<float>.Shared.Rent(nPad + AlignSlack);
         try
         {
-            fixed (float* pg = gk, pu = u, pbias = bp)
+            fixed (float* pg0 = gk, pu0 = u, pbias0 = bp)
             {
+                float* pg = Align(pg0), pu = Align(pu0), pbias = Align(pbias0);
                 // gk[k][tap][n], the weight with the N channels innermost (zero pad lanes).
                 if (nPad != nc) new Span<float>(pg, kc * 9 * nPad).Clear();
                 if (!backward) Transpose8.RunParallel(w, ci * 9, pg, nPad, co, ci * 9);
@@ -227,6 +228,11 @@ public static unsafe class WinogradConv
         public int OutRows => MaxRows * M;
     }
 
+    // Scratch buffers are used from a 64-byte boundary (a rented array's data starts wherever the allocator put it), so
+    // that the Vector512 loads and stores of the transforms and GEMM never straddle two cache lines.
+    const int AlignSlack = 16;
+    static float* Align(float* p) => (float*)(((nint)p + 63) & ~(nint)63);
+
     readonly struct Job<T>(Plan p, float* x, float* u, float* bias, float* y, int chunks, GemmActivation act) : Parallelism.IChunk where T : struct, ITile
     {
         public void Run(int t)
@@ -236,18 +242,20 @@ public static unsafe class WinogradConv
             int m = T.M, a = T.Alpha, a2 = a * a;
             int kp = p.KPad, np = p.NPad, kv = kp / Lanes, nv = np / Lanes, hw = p.H * p.W;
             int gw = p.GridW, inRows = p.InRows, ow = p.OutW, outRows = p.OutRows;
-            float[] gridIn = ArrayPool<float>.Shared.Rent(p.Images * inRows * gw * kp);
-            float[] vb = ArrayPool<float>.Shared.Rent(a2 * p.MaxTiles * kp);
-            float[] mb = ArrayPool<float>.Shared.Rent(a2 * p.MaxTiles * np);
-            float[] gridOut = ArrayPool<float>.Shared.Rent(p.Images * outRows * ow * np);
+            int giLen = p.Images * inRows * gw * kp, vLen = a2 * p.MaxTiles * kp, mLen = a2 * p.MaxTiles * np;
+            float[] gridIn = ArrayPool<float>.Shared.Rent(giLen + AlignSlack);
+            float[] vb = ArrayPool<float>.Shared.Rent(vLen + AlignSlack);
+            float[] mb = ArrayPool<float>.Shared.Rent(mLen + AlignSlack);
+            float[] gridOut = ArrayPool<float>.Shared.Rent(p.Images * outRows * ow * np + AlignSlack);
             var tmp = stackalloc Vector512<float>[64];
             try
             {
-                fixed (float* gi = gridIn, vp = vb, mp = mb, go = gridOut)
+                fixed (float* gi0 = gridIn, vp0 = vb, mp0 = mb, go0 = gridOut)
                 {
+                    float* gi = Align(gi0), vp = Align(vp0), mp = Align(mp0), go = Align(go0);
                     // Pad lanes (channels K..KPad, N..NPad) are never written below: zero them once.
-                    if (kp != p.K) new Span<float>(gi, gridIn.Length).Clear();
-                    if (np != p.N) new Span<float>(mp, mb.Length).Clear();
+                    if (kp != p.K) new Span<float>(gi, giLen).Clear();
+                    if (np != p.N) new Span<float>(mp, mLen).Clear();
                     var bv = (Vector512<float>*)bias;
                     for (int unit = u0; unit < u1; unit++)
                     {
@@ -344,12 +352,13 @@ public static unsafe class WinogradConv
         var plan = new Plan(g.Batch, ci, co, g.InH, g.InW, T.M);
         int parts = Math.Min(plan.Units, WeightParts);
         int accLen = a2 * co * kp;
-        float[] acc = ArrayPool<float>.Shared.Rent(parts * accLen);
-        float[] wt = ArrayPool<float>.Shared.Rent(co * 9 * kp);
+        float[] acc = ArrayPool<float>.Shared.Rent(parts * accLen + AlignSlack);
+        float[] wt = ArrayPool<float>.Shared.Rent(co * 9 * kp + AlignSlack);
         try
         {
-            fixed (float* pa = acc, pw = wt)
+            fixed (float* pa0 = acc, pw0 = wt)
             {
+                float* pa = Align(pa0), pw = Align(pw0);
                 var job = new WeightJob<T>(plan, x, dy, pa, accLen, parts);
                 if (ConvKernel.Workers(g.Macs, parts) > 1) Parallelism.For(parts, job);
                 else for (int i = 0; i < parts; i++) job.Run(i);
@@ -389,17 +398,19 @@ public static unsafe class WinogradConv
             int m = T.M, a = T.Alpha, a2 = a * a;
             int kp = p.KPad, np = p.NPad, nv = np / Lanes, ow = p.OutW, outRows = p.OutRows;
             float* accp = acc + (long)part * accLen;
-            float[] gridIn = ArrayPool<float>.Shared.Rent(p.Images * p.InRows * p.GridW * kp);
-            float[] vb = ArrayPool<float>.Shared.Rent(a2 * p.MaxTiles * kp);
-            float[] gridDy = ArrayPool<float>.Shared.Rent(p.Images * outRows * ow * np);
-            float[] db = ArrayPool<float>.Shared.Rent(a2 * p.MaxTiles * np);
+            int giLen = p.Images * p.InRows * p.GridW * kp, gdLen = p.Images * outRows * ow * np;
+            float[] gridIn = ArrayPool<float>.Shared.Rent(giLen + AlignSlack);
+            float[] vb = ArrayPool<float>.Shared.Rent(a2 * p.MaxTiles * kp + AlignSlack);
+            float[] gridDy = ArrayPool<float>.Shared.Rent(gdLen + AlignSlack);
+            float[] db = ArrayPool<float>.Shared.Rent(a2 * p.MaxTiles * np + AlignSlack);
             var tmp = stackalloc Vector512<float>[64];
             try
             {
-                fixed (float* gi = gridIn, vp = vb, gd = gridDy, dp = db)
+                fixed (float* gi0 = gridIn, vp0 = vb, gd0 = gridDy, dp0 = db)
                 {
-                    if (kp != p.K) new Span<float>(gi, gridIn.Length).Clear();
-                    if (np != p.N) new Span<float>(gd, gridDy.Length).Clear();
+                    float* gi = Align(gi0), vp = Align(vp0), gd = Align(gd0), dp = Align(dp0);
+                    if (kp != p.K) new Span<float>(gi, giLen).Clear();
+                    if (np != p.N) new Span<float>(gd, gdLen).Clear();
                     for (int unit = u0; unit < u1; unit++)
                     {
                         var (n0, cnt, r0, r1) = p.Block(unit);
