@@ -125,9 +125,9 @@ public static unsafe class WinogradConv
         int ci = g.InChannels, co = g.OutChannels;
         int kc = backward ? co : ci, nc = backward ? ci : co, nPad = Pad(nc);
         int a2 = T.Alpha * T.Alpha;
-        float[] gk = ArrayPool<float>.Shared.Rent(kc * 9 * nPad + AlignSlack);
-        float[] u = ArrayPool<float>.Shared.Rent(a2 * kc * nPad + AlignSlack);
-        float[] bp = ArrayPool<float>.Shared.Rent(nPad + AlignSlack);
+        float[] gk = RentScratch(kc * 9 * nPad);
+        float[] u = RentScratch(a2 * kc * nPad);
+        float[] bp = RentScratch(nPad);
         try
         {
             fixed (float* pg0 = gk, pu0 = u, pbias0 = bp)
@@ -229,8 +229,9 @@ public static unsafe class WinogradConv
     }
 
     // Scratch buffers are used from a 64-byte boundary (a rented array's data starts wherever the allocator put it), so
-    // that the Vector512 loads and stores of the transforms and GEMM never straddle two cache lines.
-    const int AlignSlack = 16;
+    // that the Vector512 loads and stores of the transforms and GEMM never straddle two cache lines: RentScratch rents
+    // room for n floats after that boundary, Align finds it in the pinned array.
+    static float[] RentScratch(int n) => ArrayPool<float>.Shared.Rent(n + 16);
     static float* Align(float* p) => (float*)(((nint)p + 63) & ~(nint)63);
 
     readonly struct Job<T>(Plan p, float* x, float* u, float* bias, float* y, int chunks, GemmActivation act) : Parallelism.IChunk where T : struct, ITile
@@ -243,10 +244,10 @@ public static unsafe class WinogradConv
             int kp = p.KPad, np = p.NPad, kv = kp / Lanes, nv = np / Lanes, hw = p.H * p.W;
             int gw = p.GridW, inRows = p.InRows, ow = p.OutW, outRows = p.OutRows;
             int giLen = p.Images * inRows * gw * kp, vLen = a2 * p.MaxTiles * kp, mLen = a2 * p.MaxTiles * np;
-            float[] gridIn = ArrayPool<float>.Shared.Rent(giLen + AlignSlack);
-            float[] vb = ArrayPool<float>.Shared.Rent(vLen + AlignSlack);
-            float[] mb = ArrayPool<float>.Shared.Rent(mLen + AlignSlack);
-            float[] gridOut = ArrayPool<float>.Shared.Rent(p.Images * outRows * ow * np + AlignSlack);
+            float[] gridIn = RentScratch(giLen);
+            float[] vb = RentScratch(vLen);
+            float[] mb = RentScratch(mLen);
+            float[] gridOut = RentScratch(p.Images * outRows * ow * np);
             var tmp = stackalloc Vector512<float>[64];
             try
             {
@@ -352,8 +353,8 @@ public static unsafe class WinogradConv
         var plan = new Plan(g.Batch, ci, co, g.InH, g.InW, T.M);
         int parts = Math.Min(plan.Units, WeightParts);
         int accLen = a2 * co * kp;
-        float[] acc = ArrayPool<float>.Shared.Rent(parts * accLen + AlignSlack);
-        float[] wt = ArrayPool<float>.Shared.Rent(co * 9 * kp + AlignSlack);
+        float[] acc = RentScratch(parts * accLen);
+        float[] wt = RentScratch(co * 9 * kp);
         try
         {
             fixed (float* pa0 = acc, pw0 = wt)
@@ -399,10 +400,10 @@ public static unsafe class WinogradConv
             int kp = p.KPad, np = p.NPad, nv = np / Lanes, ow = p.OutW, outRows = p.OutRows;
             float* accp = acc + (long)part * accLen;
             int giLen = p.Images * p.InRows * p.GridW * kp, gdLen = p.Images * outRows * ow * np;
-            float[] gridIn = ArrayPool<float>.Shared.Rent(giLen + AlignSlack);
-            float[] vb = ArrayPool<float>.Shared.Rent(a2 * p.MaxTiles * kp + AlignSlack);
-            float[] gridDy = ArrayPool<float>.Shared.Rent(gdLen + AlignSlack);
-            float[] db = ArrayPool<float>.Shared.Rent(a2 * p.MaxTiles * np + AlignSlack);
+            float[] gridIn = RentScratch(giLen);
+            float[] vb = RentScratch(a2 * p.MaxTiles * kp);
+            float[] gridDy = RentScratch(gdLen);
+            float[] db = RentScratch(a2 * p.MaxTiles * np);
             var tmp = stackalloc Vector512<float>[64];
             try
             {
