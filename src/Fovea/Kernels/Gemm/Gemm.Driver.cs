@@ -192,6 +192,7 @@ public static unsafe partial class Gemm
                 {
                     int mb = Math.Min(mc, i1 - ic);
                     PackA<K>(p, ic, mb, pc, kb, bufA);
+                    bool prefetchC = (long)mb * nb * sizeof(float) > PrefetchCBytes;
                     for (int jr = 0; jr < nb; jr += NR)
                     {
                         int nr = Math.Min(NR, nb - jr);
@@ -207,6 +208,7 @@ public static unsafe partial class Gemm
                             int mr = Math.Min(MR, mb - ir);
                             float* ap = bufA + (nint)ir * kb;
                             float* cp = p.C + (nint)(ic + ir) * ldc + jc + jr;
+                            if (prefetchC) PrefetchTile(cp, ldc, mr, nr);
                             if (mr == MR && nr == NR) K.Tile(kb, ap, bp, bStep, cp, ldc, p.Alpha, beta);
                             else
                             {
@@ -218,6 +220,23 @@ public static unsafe partial class Gemm
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>Above this many bytes of C per (row block, column block) pass, C no longer stays in L2 from one k block
+    /// to the next, and each tile asks for its C lines before its k loop (thousands of cycles, enough to hide an L3
+    /// access); below it the prefetches only cost (bench/NOTES.md, `tune align`). Settable for the tuning harness.</summary>
+    internal static long PrefetchCBytes = 1 << 20;
+
+    /// <summary>Prefetches the rows × cols tile of C (row stride ldc) into L1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void PrefetchTile(float* c, nint ldc, int rows, int cols)
+    {
+        if (!Sse.IsSupported) return;
+        for (int r = 0; r < rows; r++, c += ldc)
+        {
+            for (int j = 0; j < cols; j += 16) Sse.Prefetch0(c + j);
+            Sse.Prefetch0(c + cols - 1);
         }
     }
 
