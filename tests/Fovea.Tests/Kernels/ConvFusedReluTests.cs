@@ -23,6 +23,11 @@ public class ConvFusedReluTests
         { 3, 4, 9, 5, 7, 1, 0, 1 },       // pointwise
         { 2, 6, 6, 9, 7, 3, 1, 6 },       // depthwise
         { 2, 6, 9, 8, 7, 3, 1, 3 },       // grouped
+        { 3, 32, 64, 14, 14, 3, 1, 1 },   // Winograd F(2x2) (AVX-512), whole images per block
+        { 2, 32, 40, 13, 13, 3, 1, 1 },   // F(2x2), odd sizes: the last tile row and column fall outside the pool
+        { 8, 32, 40, 15, 13, 3, 1, 1 },   // F(4x4), odd sizes, several images per block
+        { 2, 33, 32, 28, 28, 3, 1, 1 },   // F(4x4)
+        { 1, 32, 35, 57, 55, 3, 1, 1 },   // F(4x4), odd sizes, bands of tile rows of one image
     };
 
     [Theory]

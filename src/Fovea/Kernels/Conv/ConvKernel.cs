@@ -65,9 +65,9 @@ public static unsafe class ConvKernel
 
     /// <summary>
     /// pooled = 2x2 stride-2 floor-mode max pool of act(conv(x, w) + b), for 2-D convolutions (OutD = 1):
-    /// <paramref name="pooled"/> holds [Batch, OutChannels, OutH/2, OutW/2]. When a work unit covers whole samples,
-    /// each unit's convolution output stays in a per-thread buffer (in cache) and is pooled right away; otherwise the
-    /// whole output goes through one pooled scratch buffer. Bitwise the same as the three passes one after the other.
+    /// <paramref name="pooled"/> holds [Batch, OutChannels, OutH/2, OutW/2]. Winograd pools each tile in its output
+    /// transform; when a work unit covers whole samples, each unit's convolution output stays in a per-thread buffer
+    /// (in cache) and is pooled right away; otherwise the whole output goes through one pooled scratch buffer. Bitwise the same as the three passes one after the other.
     /// </summary>
     public static void ForwardMaxPool2x2(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> pooled, in ConvGeometry g, GemmActivation act)
     {
@@ -76,7 +76,8 @@ public static unsafe class ConvKernel
         long pooledLength = (long)g.Batch * g.OutChannels * oh * ow;
         if (pooled.Length < pooledLength) throw new ArgumentException($"ConvKernel.ForwardMaxPool2x2: pooled has {pooled.Length} values, expected {pooledLength}.");
         bool small = RunsSmall(g);
-        bool inJob = g.OutputLength > 0 && !g.IsDepthwise2d && !UsesWinograd(g, small) && (small || Units(g).perSample == 1);
+        if (g.OutputLength > 0 && UsesWinograd(g, small)) { WinogradConv.ForwardMaxPool2x2(x, w, bias, pooled, g, act); return; }
+        bool inJob = g.OutputLength > 0 && !g.IsDepthwise2d && (small || Units(g).perSample == 1);
         if (!inJob)
         {
             float[] scratch = ArrayPool<float>.Shared.Rent((int)Math.Max(1, g.OutputLength));

@@ -89,8 +89,32 @@ public static unsafe class WinogradConv
         if (g.OutputLength == 0) return;
         fixed (float* px = x, pw = w, pb = bias, py = y)
         {
-            if (v == Variant.F4x4) Convolve<F4>(px, pw, bias.IsEmpty ? null : pb, py, g, false, act);
-            else Convolve<F2>(px, pw, bias.IsEmpty ? null : pb, py, g, false, act);
+            if (v == Variant.F4x4) Convolve<F4>(px, pw, bias.IsEmpty ? null : pb, py, null, g, false, act);
+            else Convolve<F2>(px, pw, bias.IsEmpty ? null : pb, py, null, g, false, act);
+        }
+    }
+
+    /// <summary>
+    /// pooled = 2x2 stride-2 floor-mode max pool of act(conv(x, w) + b) ([Batch, OutChannels, OutH/2, OutW/2]) for a
+    /// geometry <see cref="Supports"/> accepts. The tiles (2x2 or 4x4 outputs, at even coordinates) hold whole pool
+    /// windows, so each window is reduced in the output transform and only the pooled values are transposed back:
+    /// the full-size output is never written. Bitwise the same as <see cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in ConvGeometry, GemmActivation)"/>
+    /// followed by <see cref="MaxPool2x2Kernel.Forward"/> (the same maxima in the same order).
+    /// </summary>
+    internal static void ForwardMaxPool2x2(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> pooled, in ConvGeometry g,
+        GemmActivation act)
+    {
+        Check(g);
+        g.CheckLengths("WinogradConv.ForwardMaxPool2x2", x.Length, w.Length, (int)g.OutputLength);
+        ConvKernel.CheckBias("WinogradConv.ForwardMaxPool2x2", bias, g);
+        long pooledLength = (long)g.Batch * g.OutChannels * (g.OutH / 2) * (g.OutW / 2);
+        if (pooled.Length < pooledLength) throw new ArgumentException($"WinogradConv.ForwardMaxPool2x2: pooled has {pooled.Length} values, expected {pooledLength}.");
+        if (pooledLength == 0) return;
+        var v = Selected == Variant.Auto ? Choose(g) : Selected;
+        fixed (float* px = x, pw = w, pb = bias, pp = pooled)
+        {
+            if (v == Variant.F4x4) Convolve<F4>(px, pw, bias.IsEmpty ? null : pb, null, pp, g, false, act);
+            else Convolve<F2>(px, pw, bias.IsEmpty ? null : pb, null, pp, g, false, act);
         }
     }
 
@@ -105,8 +129,8 @@ public static unsafe class WinogradConv
         if (g.InputLength == 0) return;
         fixed (float* pdy = dy, pw = w, pdx = dx)
         {
-            if (v == Variant.F4x4) Convolve<F4>(pdy, pw, null, pdx, g, true, GemmActivation.None);
-            else Convolve<F2>(pdy, pw, null, pdx, g, true, GemmActivation.None);
+            if (v == Variant.F4x4) Convolve<F4>(pdy, pw, null, pdx, null, g, true, GemmActivation.None);
+            else Convolve<F2>(pdy, pw, null, pdx, null, g, true, GemmActivation.None);
         }
     }
 
@@ -119,8 +143,8 @@ public static unsafe class WinogradConv
     static int Pad(int c) => (c + Lanes - 1) / Lanes * Lanes;
 
     // Forward: K = Cin, N = Cout, U[p][ci][co] from w[co][ci]. Backward input: K = Cout, N = Cin, U[p][co][ci] from the
-    // kernel rotated by 180°.
-    static void Convolve<T>(float* x, float* w, float* bias, float* y, in ConvGeometry g, bool backward, GemmActivation act) where T : struct, ITile
+    // kernel rotated by 180°. With pooled set (forward only), y is unused and the output is max-pooled 2x2 into pooled.
+    static void Convolve<T>(float* x, float* w, float* bias, float* y, float* pooled, in ConvGeometry g, bool backward, GemmActivation act) where T : struct, ITile
     {
         int ci = g.InChannels, co = g.OutChannels;
         int kc = backward ? co : ci, nc = backward ? ci : co, nPad = Pad(nc);
@@ -145,7 +169,7 @@ public static unsafe class WinogradConv
                 if (bias != null) new ReadOnlySpan<float>(bias, nc).CopyTo(bs);
                 var plan = new Plan(g.Batch, kc, nc, g.InH, g.InW, T.M);
                 int chunks = ConvKernel.Workers(g.Macs, plan.Units);
-                Parallelism.For(chunks, new Job<T>(plan, x, pu, pbias, y, chunks, act));
+                Parallelism.For(chunks, new Job<T>(plan, x, pu, pbias, y, pooled, chunks, act));
             }
         }
         finally
@@ -234,7 +258,10 @@ public static unsafe class WinogradConv
     static float[] RentScratch(int n) => ArrayPool<float>.Shared.Rent(n + 16);
     static float* Align(float* p) => (float*)(((nint)p + 63) & ~(nint)63);
 
-    readonly struct Job<T>(Plan p, float* x, float* u, float* bias, float* y, int chunks, GemmActivation act) : Parallelism.IChunk where T : struct, ITile
+    // With pooled set, each tile's outputs are max-pooled 2x2 in the output transform (tiles start at even coordinates
+    // and have an even side, so they hold whole windows) into a pooled channels-last grid, and y is unused.
+    readonly struct Job<T>(Plan p, float* x, float* u, float* bias, float* y, float* pooled, int chunks, GemmActivation act) : Parallelism.IChunk
+        where T : struct, ITile
     {
         public void Run(int t)
         {
@@ -244,10 +271,13 @@ public static unsafe class WinogradConv
             int kp = p.KPad, np = p.NPad, kv = kp / Lanes, nv = np / Lanes, hw = p.H * p.W;
             int gw = p.GridW, inRows = p.InRows, ow = p.OutW, outRows = p.OutRows;
             int giLen = p.Images * inRows * gw * kp, vLen = a2 * p.MaxTiles * kp, mLen = a2 * p.MaxTiles * np;
+            bool pool = pooled != null;
+            // The channels-last output grid: full size, or one value per 2x2 window when pooling.
+            int gridRows = pool ? outRows / 2 : outRows, gridW = pool ? ow / 2 : ow;
             float[] gridIn = RentScratch(giLen);
             float[] vb = RentScratch(vLen);
             float[] mb = RentScratch(mLen);
-            float[] gridOut = RentScratch(p.Images * outRows * ow * np);
+            float[] gridOut = RentScratch(p.Images * gridRows * gridW * np);
             var tmp = stackalloc Vector512<float>[64];
             try
             {
@@ -270,20 +300,23 @@ public static unsafe class WinogradConv
                             Gemm.Execute(new Gemm.Args(false, false, tiles, p.N, p.K, 1f, vp + (long)pos * tiles * kp, kp,
                                 u + (long)pos * p.K * np, np, 0f, mp + (long)pos * tiles * np, np, null, null, GemmActivation.None), Gemm.Selected, 1);
 
-                        // 4. Output transform (+ bias, activation) into channels-last output rows.
+                        // 4. Output transform (+ bias, activation) into channels-last output rows, or their 2x2 maxima.
                         var mv = (Vector512<float>*)mp;
                         var ov = (Vector512<float>*)go;
                         nint mPos = (nint)tiles * nv;
                         bool relu = act == GemmActivation.Relu;
                         var outT = tmp + 48;
+                        var rowPair = tmp + 56;   // two rows of activated outputs (M ≤ 4 each)
                         int ti = 0;
                         for (int j = 0; j < cnt; j++)
                             for (int ty = 0; ty < rows; ty++)
                                 for (int tx = 0; tx < p.TilesX; tx++, ti++)
                                 {
                                     var src = mv + (nint)ti * nv;
-                                    var dst = ov + ((nint)(j * outRows + ty * m) * ow + tx * m) * nv;
-                                    nint rs = (nint)ow * nv;
+                                    int half = m / 2;
+                                    var dst = pool ? ov + ((nint)(j * gridRows + ty * half) * gridW + tx * half) * nv
+                                        : ov + ((nint)(j * outRows + ty * m) * ow + tx * m) * nv;
+                                    nint rs = (nint)gridW * nv;
                                     for (int c = 0; c < nv; c++)
                                     {
                                         var bc = bv[c];
@@ -291,25 +324,42 @@ public static unsafe class WinogradConv
                                         for (int i = 0; i < m; i++)
                                         {
                                             T.Output(tmp + i * a, 1, outT, 1);
-                                            var d = dst + c + i * rs;
+                                            if (!pool)
+                                            {
+                                                var d = dst + c + i * rs;
+                                                for (int q = 0; q < m; q++)
+                                                {
+                                                    var r = outT[q] + bc;
+                                                    d[q * nv] = relu ? Vector512.Max(r, Vector512<float>.Zero) : r;
+                                                }
+                                                continue;
+                                            }
+                                            var row = rowPair + (i & 1) * m;
                                             for (int q = 0; q < m; q++)
                                             {
                                                 var r = outT[q] + bc;
-                                                d[q * nv] = relu ? Vector512.Max(r, Vector512<float>.Zero) : r;
+                                                row[q] = relu ? Vector512.Max(r, Vector512<float>.Zero) : r;
                                             }
+                                            if ((i & 1) == 0) continue;
+                                            // The window's maximum as MaxPool2x2Kernel takes it: each column's (top, bottom), then (left, right).
+                                            var d2 = dst + c + (i / 2) * rs;
+                                            for (int q = 0; q < m; q += 2)
+                                                d2[q / 2 * nv] = Vector512.Max(Vector512.Max(rowPair[q], rowPair[m + q]), Vector512.Max(rowPair[q + 1], rowPair[m + q + 1]));
                                         }
                                     }
                                 }
 
-                        // 5. Back to NCHW, the rows inside the image.
+                        // 5. Back to NCHW, the rows inside the image (pooled: the H/2 x W/2 windows inside it).
+                        int outH = pool ? p.H / 2 : p.H, outWidth = pool ? p.W / 2 : p.W, outPlane = outH * outWidth;
+                        float* dstBase = pool ? pooled : y;
                         for (int j = 0; j < cnt; j++)
                         {
-                            float* ys = y + (long)(n0 + j) * p.N * hw;
-                            for (int i = 0; i < rows * m; i++)
+                            float* ys = dstBase + (long)(n0 + j) * p.N * outPlane;
+                            for (int i = 0; i < rows * m / (pool ? 2 : 1); i++)
                             {
-                                int yy = r0 * m + i;
-                                if (yy >= p.H) break;
-                                Transpose8.Run(go + ((long)(j * outRows + i) * ow) * np, np, ys + (long)yy * p.W, hw, p.W, p.N);
+                                int yy = r0 * m / (pool ? 2 : 1) + i;
+                                if (yy >= outH) break;
+                                Transpose8.Run(go + ((long)(j * gridRows + i) * gridW) * np, np, ys + (long)yy * outWidth, outPlane, outWidth, p.N);
                             }
                         }
                     }
