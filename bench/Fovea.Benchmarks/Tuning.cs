@@ -22,7 +22,7 @@ static unsafe class Tuning
     {
         string what = args.Length > 0 ? args[0] : "kernels";
         // The GEMM modes take a size and a thread count; the others read their own arguments.
-        bool sizeArgs = what is not ("transpose" or "winograd-tiles" or "onnx-loop" or "infer-loop" or "conv-loop" or "gemv" or "infer-layers" or "shapes" or "winograd" or "winograd-error" or "small-vs-winograd");
+        bool sizeArgs = what is not ("b1-parts" or "transpose" or "winograd-tiles" or "onnx-loop" or "infer-loop" or "conv-loop" or "gemv" or "infer-layers" or "shapes" or "winograd" or "winograd-error" or "small-vs-winograd");
         int n = sizeArgs && args.Length > 1 ? int.Parse(args[1]) : 1024;
         int threads = sizeArgs && args.Length > 2 ? int.Parse(args[2]) : 1;
         if (what == "kernels")
@@ -229,15 +229,50 @@ static unsafe class Tuning
             }
             Console.WriteLine($"{pass} {cin}->{cout} {size}x{size}: {sw.Elapsed.TotalMilliseconds / calls:F3} ms per call over {calls} calls");
         }
+        else if (what == "b1-parts")
+        {
+            // fmnist-cnn's three batch-1 stages alone, on 1 and 2 threads (us per call): conv1+ReLU+pool,
+            // conv2+ReLU+pool (ConvKernel.ForwardMaxPool2x2) and the 3136->128 layer (Gemv).
+            var r = new Random(1);
+            foreach (var (cin, cout, size) in new[] { (1, 32, 28), (32, 64, 14) })
+            {
+                var geo = new ConvGeometry(1, cin, cout, 1, [size, size], [size, size], [3, 3], [1, 1], [1, 1], [1, 1]);
+                var x = new float[geo.InputLength]; var w = new float[geo.WeightLength]; var b = new float[cout];
+                var pooled = new float[cout * (size / 2) * (size / 2)];
+                foreach (var a in new[] { x, w }) for (int i = 0; i < a.Length; i++) a[i] = (float)(r.NextDouble() * 2 - 1);
+                foreach (int t in new[] { 1, 2, 1, 2 })
+                {
+                    Parallelism.MaxThreads = t;
+                    double ms = Ms(() => { for (int i = 0; i < 1000; i++) ConvKernel.ForwardMaxPool2x2(x, w, b, pooled, geo, GemmActivation.Relu); }) / 1000;
+                    Console.WriteLine($"{cin}->{cout} {size}x{size} batch 1 conv+relu+pool, {t} threads: {ms * 1000:F2} us");
+                }
+            }
+            var wl = new float[128 * 3136]; var xl = new float[3136]; var yl = new float[128];
+            for (int i = 0; i < wl.Length; i++) wl[i] = (float)(r.NextDouble() * 2 - 1);
+            foreach (int t in new[] { 1, 2, 1, 2 })
+            {
+                Parallelism.MaxThreads = t;
+                double ms = Ms(() => { for (int i = 0; i < 1000; i++) Gemv.Run(xl, wl, default, yl, 1, 128, 3136, GemmActivation.Relu); }) / 1000;
+                Console.WriteLine($"gemv 3136->128, {t} threads: {ms * 1000:F2} us");
+            }
+            foreach (int outF in new[] { 16, 32, 64, 128 })
+            {
+                Parallelism.MaxThreads = 1;
+                double ms = Ms(() => { for (int i = 0; i < 1000; i++) Gemv.Run(xl, wl, default, yl, 1, outF, 3136, GemmActivation.Relu); }) / 1000;
+                Console.WriteLine($"gemv 3136->{outF}, 1 thread: {ms * 1000:F2} us, {outF * 3136 * 4 / (ms * 1e6):F1} GB/s");
+            }
+        }
         else if (what == "infer-loop")
         {
-            // fmnist-cnn forwards under NoGrad at batch args[1] (default 1) in a loop for args[2] seconds, for perf record.
+            // fmnist-cnn forwards under NoGrad at batch args[1] (default 1) in a loop for args[2] seconds, for perf record;
+            // args[3]: thread count.
             int batch = args.Length > 1 ? int.Parse(args[1]) : 1;
             double seconds = args.Length > 2 ? double.Parse(args[2]) : 3;
             var model = ModelZoo.Create("fmnist-cnn", generator: new Generator(1));
             model.Eval();
             using var _ = Autograd.NoGrad();
             var x = Tensor.Randn(new Generator(2), batch, 1, 28, 28);
+            if (args.Length > 3) Parallelism.MaxThreads = int.Parse(args[3]);
             var sw = Stopwatch.StartNew();
             int calls = 0;
             for (; sw.Elapsed.TotalSeconds < seconds; calls++) model.Call(x);

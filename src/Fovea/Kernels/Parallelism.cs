@@ -96,14 +96,24 @@ public static class Parallelism
                 int asleep = Volatile.Read(ref sleeping);
                 if (asleep > 0) Wake.Release(Math.Min(asleep, count - 1));
                 job.Work();
-                var spin = new SpinWait();
-                while (!job.Done) spin.SpinOnce(sleep1Threshold: -1);
+                WaitUntilDone(job);
                 Volatile.Write(ref current, null);
                 if (job.Error is { } e) throw new AggregateException(e);
                 return true;
             }
             finally { Volatile.Write(ref busy, 0); }
         }
+
+        // The other chunks usually end within microseconds of the caller's: poll with single pauses for a while (a
+        // SpinWait escalates to sched_yield after a few rounds, which costs more than the wait), then back off.
+        static void WaitUntilDone(Job job)
+        {
+            for (int i = 0; i < PollsBeforeBackOff && !job.Done; i++) Thread.SpinWait(1);
+            var spin = new SpinWait();
+            while (!job.Done) spin.SpinOnce(sleep1Threshold: -1);
+        }
+
+        const int PollsBeforeBackOff = 4096;
 
         static void EnsureStarted(int wanted)
         {
@@ -125,7 +135,12 @@ public static class Parallelism
                 long g;
                 while ((g = Volatile.Read(ref generation)) == seen)
                 {
-                    if (Stopwatch.GetElapsedTime(idleSince).TotalMicroseconds < SpinMicroseconds) { Thread.SpinWait(30); continue; }
+                    if (Stopwatch.GetElapsedTime(idleSince).TotalMicroseconds < SpinMicroseconds)
+                    {
+                        // Single pauses between looks, so that a new loop is seen within tens of nanoseconds.
+                        for (int i = 0; i < 32 && Volatile.Read(ref generation) == seen; i++) Thread.SpinWait(1);
+                        continue;
+                    }
                     Interlocked.Increment(ref sleeping);
                     if (Volatile.Read(ref generation) == seen) Wake.Wait();
                     Interlocked.Decrement(ref sleeping);

@@ -290,14 +290,14 @@ public static unsafe class ConvKernel
                             fixed (float* pad = buf, py = ys, pg = grid)
                             {
                                 DirectSmallConv.Pad(x + ((long)n * g.InChannels + grp * cg) * isp, pad, g);
-                                ImplicitConv.Forward(pad, wg, bg, py, og, pg, g);
+                                ImplicitConv.Forward(pad, wg, bg, py, og, pg, g, act == GemmActivation.Relu);
                             }
                         else if (direct)
                             fixed (float* pad = buf, py = ys)
                             {
                                 // Straight from a zero-padded copy of the sample: no im2col matrix.
                                 DirectSmallConv.Pad(x + ((long)n * g.InChannels + grp * cg) * isp, pad, g);
-                                DirectSmallConv.Forward(pad, wg, bg, py, og, g);
+                                DirectSmallConv.Forward(pad, wg, bg, py, og, g, act == GemmActivation.Relu);
                             }
                         else
                         {
@@ -306,7 +306,8 @@ public static unsafe class ConvKernel
                             SmallKConv.Forward(col, rows, p, new ReadOnlySpan<float>(wg, og * rows), og,
                                 bg == null ? default : new ReadOnlySpan<float>(bg, og), ys, p);
                         }
-                        if (act == GemmActivation.Relu) Map.Unary<ReluOp>(ys, ys);   // while the sample is in cache
+                        // ImplicitConv and DirectSmallConv apply the ReLU in their stores; SmallKConv's output gets it here, in cache.
+                        if (act == GemmActivation.Relu && !implicitGemm && !direct) Map.Unary<ReluOp>(ys, ys);
                     }
                     if (pooled != null)
                         fixed (float* so = sampleOut)

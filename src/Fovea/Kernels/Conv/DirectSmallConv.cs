@@ -59,7 +59,7 @@ internal static unsafe class DirectSmallConv
     /// w row-major [og, ColRows], y [og, OutSpatial]. Requires <see cref="Supports"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Forward(float* pad, float* w, float* bias, float* y, int og, in ConvGeometry g)
+    public static void Forward(float* pad, float* w, float* bias, float* y, int og, in ConvGeometry g, bool relu = false)
     {
         int rows = g.ColRows, ow = g.OutW, oh = g.OutH, wp = g.OutW + g.KW - 1, p = g.OutSpatial;
         int vecs = (ow + L - 1) / L;
@@ -77,7 +77,7 @@ internal static unsafe class DirectSmallConv
                 if (ob == 8)
                     for (; v + 2 <= vecs; v += 2)
                         Block8x2(prow + VecStart(v, ow), prow + VecStart(v + 1, ow), offs, rows, wo, bias == null ? null : bias + o0,
-                            yrow + VecStart(v, ow), yrow + VecStart(v + 1, ow), p);
+                            yrow + VecStart(v, ow), yrow + VecStart(v + 1, ow), p, relu);
                 for (; v < vecs; v++)
                 {
                     int s = VecStart(v, ow);
@@ -87,7 +87,7 @@ internal static unsafe class DirectSmallConv
                         float* wr = wo + o * rows;
                         for (int r = 0; r < rows; r++)
                             acc = Vector512.FusedMultiplyAdd(Vector512.Create(wr[r]), Vector512.Load(prow + s + offs[r]), acc);
-                        acc.Store(yrow + (long)o * p + s);
+                        (relu ? Vector512.Max(acc, Vector512<float>.Zero) : acc).Store(yrow + (long)o * p + s);
                     }
                 }
             }
@@ -95,7 +95,7 @@ internal static unsafe class DirectSmallConv
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Block8x2(float* x0, float* x1, int* offs, int rows, float* w, float* bias, float* y0, float* y1, int p)
+    static void Block8x2(float* x0, float* x1, int* offs, int rows, float* w, float* bias, float* y0, float* y1, int p, bool relu)
     {
         Vector512<float> a0, a1, a2, a3, a4, a5, a6, a7, b0, b1, b2, b3, b4, b5, b6, b7;
         if (bias == null)
@@ -123,6 +123,15 @@ internal static unsafe class DirectSmallConv
             k = Vector512.Create(wr[5 * rs]); a5 = Vector512.FusedMultiplyAdd(k, u, a5); b5 = Vector512.FusedMultiplyAdd(k, t, b5);
             k = Vector512.Create(wr[6 * rs]); a6 = Vector512.FusedMultiplyAdd(k, u, a6); b6 = Vector512.FusedMultiplyAdd(k, t, b6);
             k = Vector512.Create(wr[7 * rs]); a7 = Vector512.FusedMultiplyAdd(k, u, a7); b7 = Vector512.FusedMultiplyAdd(k, t, b7);
+        }
+        if (relu)
+        {
+            // The fused ReLU: the same Vector512.Max as ReluOp's pass over the output.
+            var z = Vector512<float>.Zero;
+            a0 = Vector512.Max(a0, z); a1 = Vector512.Max(a1, z); a2 = Vector512.Max(a2, z); a3 = Vector512.Max(a3, z);
+            a4 = Vector512.Max(a4, z); a5 = Vector512.Max(a5, z); a6 = Vector512.Max(a6, z); a7 = Vector512.Max(a7, z);
+            b0 = Vector512.Max(b0, z); b1 = Vector512.Max(b1, z); b2 = Vector512.Max(b2, z); b3 = Vector512.Max(b3, z);
+            b4 = Vector512.Max(b4, z); b5 = Vector512.Max(b5, z); b6 = Vector512.Max(b6, z); b7 = Vector512.Max(b7, z);
         }
         // The second vector may overlap the first (same values): store it first so the first's store wins nothing it differs on.
         b0.Store(y1); b1.Store(y1 + p); b2.Store(y1 + 2 * p); b3.Store(y1 + 3 * p);

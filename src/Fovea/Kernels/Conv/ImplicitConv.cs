@@ -39,7 +39,7 @@ internal static unsafe class ImplicitConv
     /// OutSpatial], <paramref name="grid"/> scratch of <see cref="GridLength"/> floats.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Forward(float* pad, float* w, float* bias, float* y, int og, float* grid, in ConvGeometry g)
+    public static void Forward(float* pad, float* w, float* bias, float* y, int og, float* grid, in ConvGeometry g, bool relu = false)
     {
         int rows = g.ColRows, ow = g.OutW, wp = g.OutW + g.KW - 1, q = GridPositions(g), vecs = q / L;
         int* offs = stackalloc int[rows];
@@ -50,8 +50,9 @@ internal static unsafe class ImplicitConv
             float* wo = w + (long)o * rows, go = grid + (long)o * q;
             float* bo = bias == null ? null : bias + o;
             int v = 0;
-            for (; v + 3 <= vecs; v += 3) Block8x3(pad + v * L, offs, rows, wo, bo, go + v * L, q);
-            for (; v < vecs; v++) Block8x1(pad + v * L, offs, rows, wo, bo, go + v * L, q);
+            for (; v + 3 <= vecs; v += 3) Block8x3(pad + v * L, offs, rows, wo, bo, go + v * L, q, relu);
+            if (v + 2 <= vecs) { Block8x2(pad + v * L, offs, rows, wo, bo, go + v * L, q, relu); v += 2; }
+            for (; v < vecs; v++) Block8x1(pad + v * L, offs, rows, wo, bo, go + v * L, q, relu);
         }
         for (; o < og; o++)
         {
@@ -61,7 +62,7 @@ internal static unsafe class ImplicitConv
                 var acc = Vector512.Create(bias == null ? 0f : bias[o]);
                 float* x = pad + v * L;
                 for (int r = 0; r < rows; r++) acc = Vector512.FusedMultiplyAdd(Vector512.Create(wr[r]), Vector512.Load(x + offs[r]), acc);
-                acc.Store(grid + (long)o * q + v * L);
+                Act(acc, relu).Store(grid + (long)o * q + v * L);
             }
         }
         // Drop the padded grid's extra columns.
@@ -73,8 +74,12 @@ internal static unsafe class ImplicitConv
 
     static Vector512<float> Init(float* bias, int j) => bias == null ? Vector512<float>.Zero : Vector512.Create(bias[j]);
 
+    // The fused ReLU: the same Vector512.Max as ReluOp's pass over the output.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Block8x3(float* x, int* offs, int rows, float* w, float* bias, float* y, int q)
+    static Vector512<float> Act(Vector512<float> v, bool relu) => relu ? Vector512.Max(v, Vector512<float>.Zero) : v;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Block8x3(float* x, int* offs, int rows, float* w, float* bias, float* y, int q, bool relu)
     {
         Vector512<float> a0 = Init(bias, 0), a1 = Init(bias, 1), a2 = Init(bias, 2), a3 = Init(bias, 3),
             a4 = Init(bias, 4), a5 = Init(bias, 5), a6 = Init(bias, 6), a7 = Init(bias, 7);
@@ -95,18 +100,49 @@ internal static unsafe class ImplicitConv
             k = Vector512.Create(wr[6 * rs]); a6 = Vector512.FusedMultiplyAdd(k, u, a6); b6 = Vector512.FusedMultiplyAdd(k, t, b6); c6 = Vector512.FusedMultiplyAdd(k, z, c6);
             k = Vector512.Create(wr[7 * rs]); a7 = Vector512.FusedMultiplyAdd(k, u, a7); b7 = Vector512.FusedMultiplyAdd(k, t, b7); c7 = Vector512.FusedMultiplyAdd(k, z, c7);
         }
-        a0.Store(y); b0.Store(y + L); c0.Store(y + 2 * L); y += q;
-        a1.Store(y); b1.Store(y + L); c1.Store(y + 2 * L); y += q;
-        a2.Store(y); b2.Store(y + L); c2.Store(y + 2 * L); y += q;
-        a3.Store(y); b3.Store(y + L); c3.Store(y + 2 * L); y += q;
-        a4.Store(y); b4.Store(y + L); c4.Store(y + 2 * L); y += q;
-        a5.Store(y); b5.Store(y + L); c5.Store(y + 2 * L); y += q;
-        a6.Store(y); b6.Store(y + L); c6.Store(y + 2 * L); y += q;
-        a7.Store(y); b7.Store(y + L); c7.Store(y + 2 * L);
+        Act(a0, relu).Store(y); Act(b0, relu).Store(y + L); Act(c0, relu).Store(y + 2 * L); y += q;
+        Act(a1, relu).Store(y); Act(b1, relu).Store(y + L); Act(c1, relu).Store(y + 2 * L); y += q;
+        Act(a2, relu).Store(y); Act(b2, relu).Store(y + L); Act(c2, relu).Store(y + 2 * L); y += q;
+        Act(a3, relu).Store(y); Act(b3, relu).Store(y + L); Act(c3, relu).Store(y + 2 * L); y += q;
+        Act(a4, relu).Store(y); Act(b4, relu).Store(y + L); Act(c4, relu).Store(y + 2 * L); y += q;
+        Act(a5, relu).Store(y); Act(b5, relu).Store(y + L); Act(c5, relu).Store(y + 2 * L); y += q;
+        Act(a6, relu).Store(y); Act(b6, relu).Store(y + L); Act(c6, relu).Store(y + 2 * L); y += q;
+        Act(a7, relu).Store(y); Act(b7, relu).Store(y + L); Act(c7, relu).Store(y + 2 * L);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Block8x1(float* x, int* offs, int rows, float* w, float* bias, float* y, int q)
+    static void Block8x2(float* x, int* offs, int rows, float* w, float* bias, float* y, int q, bool relu)
+    {
+        Vector512<float> a0 = Init(bias, 0), a1 = Init(bias, 1), a2 = Init(bias, 2), a3 = Init(bias, 3),
+            a4 = Init(bias, 4), a5 = Init(bias, 5), a6 = Init(bias, 6), a7 = Init(bias, 7);
+        Vector512<float> b0 = a0, b1 = a1, b2 = a2, b3 = a3, b4 = a4, b5 = a5, b6 = a6, b7 = a7;
+        nint rs = rows;
+        for (int r = 0; r < rows; r++)
+        {
+            float* s = x + offs[r];
+            var u = Vector512.Load(s); var t = Vector512.Load(s + L);
+            float* wr = w + r;
+            var k = Vector512.Create(wr[0]); a0 = Vector512.FusedMultiplyAdd(k, u, a0); b0 = Vector512.FusedMultiplyAdd(k, t, b0);
+            k = Vector512.Create(wr[rs]); a1 = Vector512.FusedMultiplyAdd(k, u, a1); b1 = Vector512.FusedMultiplyAdd(k, t, b1);
+            k = Vector512.Create(wr[2 * rs]); a2 = Vector512.FusedMultiplyAdd(k, u, a2); b2 = Vector512.FusedMultiplyAdd(k, t, b2);
+            k = Vector512.Create(wr[3 * rs]); a3 = Vector512.FusedMultiplyAdd(k, u, a3); b3 = Vector512.FusedMultiplyAdd(k, t, b3);
+            k = Vector512.Create(wr[4 * rs]); a4 = Vector512.FusedMultiplyAdd(k, u, a4); b4 = Vector512.FusedMultiplyAdd(k, t, b4);
+            k = Vector512.Create(wr[5 * rs]); a5 = Vector512.FusedMultiplyAdd(k, u, a5); b5 = Vector512.FusedMultiplyAdd(k, t, b5);
+            k = Vector512.Create(wr[6 * rs]); a6 = Vector512.FusedMultiplyAdd(k, u, a6); b6 = Vector512.FusedMultiplyAdd(k, t, b6);
+            k = Vector512.Create(wr[7 * rs]); a7 = Vector512.FusedMultiplyAdd(k, u, a7); b7 = Vector512.FusedMultiplyAdd(k, t, b7);
+        }
+        Act(a0, relu).Store(y); Act(b0, relu).Store(y + L); y += q;
+        Act(a1, relu).Store(y); Act(b1, relu).Store(y + L); y += q;
+        Act(a2, relu).Store(y); Act(b2, relu).Store(y + L); y += q;
+        Act(a3, relu).Store(y); Act(b3, relu).Store(y + L); y += q;
+        Act(a4, relu).Store(y); Act(b4, relu).Store(y + L); y += q;
+        Act(a5, relu).Store(y); Act(b5, relu).Store(y + L); y += q;
+        Act(a6, relu).Store(y); Act(b6, relu).Store(y + L); y += q;
+        Act(a7, relu).Store(y); Act(b7, relu).Store(y + L);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Block8x1(float* x, int* offs, int rows, float* w, float* bias, float* y, int q, bool relu)
     {
         Vector512<float> a0 = Init(bias, 0), a1 = Init(bias, 1), a2 = Init(bias, 2), a3 = Init(bias, 3),
             a4 = Init(bias, 4), a5 = Init(bias, 5), a6 = Init(bias, 6), a7 = Init(bias, 7);
@@ -124,8 +160,8 @@ internal static unsafe class ImplicitConv
             a6 = Vector512.FusedMultiplyAdd(Vector512.Create(wr[6 * rs]), u, a6);
             a7 = Vector512.FusedMultiplyAdd(Vector512.Create(wr[7 * rs]), u, a7);
         }
-        a0.Store(y); y += q; a1.Store(y); y += q; a2.Store(y); y += q; a3.Store(y); y += q;
-        a4.Store(y); y += q; a5.Store(y); y += q; a6.Store(y); y += q; a7.Store(y);
+        Act(a0, relu).Store(y); y += q; Act(a1, relu).Store(y); y += q; Act(a2, relu).Store(y); y += q; Act(a3, relu).Store(y); y += q;
+        Act(a4, relu).Store(y); y += q; Act(a5, relu).Store(y); y += q; Act(a6, relu).Store(y); y += q; Act(a7, relu).Store(y);
     }
 
     /// <summary>Samples whose padded copies and transposed output gradients one weight-gradient step holds.</summary>
