@@ -2,7 +2,7 @@
 # Side-by-side benchmark: Fovea's Release build against the peers of the shared bench folder (README.md there), each
 # at its documented best configuration, run one after another (never two at once), then one ratio table.
 #
-#   bench/compare.sh [--quick] [--only gemm,conv,train,infer,onnx] [--out DIR] [--peers DIR]
+#   bench/compare.sh [--quick] [--only gemm,conv,train,accuracy,infer,onnx] [--out DIR] [--peers DIR]
 #
 # Run from the repository root. Needs (Debian): python3-torch python3-numpy libopenblas-dev dataset-fashion-mnist g++,
 # plus the .NET 10 SDK and the NuGet package Microsoft.ML.OnnxRuntime 1.31.1 (restored for the ONNX Runtime peer).
@@ -15,9 +15,11 @@ usage() {
 usage: bench/compare.sh [--quick] [--only LIST] [--out DIR] [--peers DIR]
   --quick       small repetitions, 1 epoch on a 2,048-image subset: checks the script in a few minutes
                 (the numbers are not a benchmark)
-  --only LIST   run only these parts, comma-separated: gemm, conv, train, infer (default: these four), and onnx
-                (only when named: the torchvision models of tools/onnx/export_torchvision.py, Fovea's ONNX
-                import against ONNX Runtime at batch 1; needs python3-torchvision)
+  --only LIST   run only these parts, comma-separated: gemm, conv, train, accuracy, infer (default: these five),
+                and onnx (only when named: the torchvision models of tools/onnx/export_torchvision.py, Fovea's ONNX
+                import against ONNX Runtime at batch 1; needs python3-torchvision). accuracy trains both sides
+                again with seeds 1-3 (train is seed 0), for the test accuracy's mean over four seeds: one seed's
+                accuracy after 3 epochs moves by about a point (full runs only; ~4 minutes)
   --out DIR     results folder (default bench/results/<UTC date and time>)
   --peers DIR   the peers' folder (default ../shared/bench, else /work/shared/bench)
 Prints a markdown table: ratios > 1 mean Fovea is faster (or smaller); see bench/NOTES.md.
@@ -25,7 +27,7 @@ EOF
 }
 
 QUICK=0
-ONLY="gemm,conv,train,infer"
+ONLY="gemm,conv,train,accuracy,infer"
 OUT=""
 PEERS=""
 while [ $# -gt 0 ]; do
@@ -43,7 +45,7 @@ while [ $# -gt 0 ]; do
     shift
 done
 for part in ${ONLY//,/ }; do
-    case "$part" in gemm|conv|train|infer|onnx) ;; *) echo "compare.sh: --only: unknown part '$part' (gemm, conv, train, infer, onnx)" >&2; exit 2 ;; esac
+    case "$part" in gemm|conv|train|accuracy|infer|onnx) ;; *) echo "compare.sh: --only: unknown part '$part' (gemm, conv, train, accuracy, infer, onnx)" >&2; exit 2 ;; esac
 done
 want() { [[ ",$ONLY," == *",$1,"* ]]; }
 
@@ -164,6 +166,14 @@ ONNX="$TMP/fmnist_cnn.onnx"
 if want train; then
     run train_torch "$PY" "$PEERS/torch_fmnist.py" --epochs $EPOCHS "${SUBSET_ARGS[@]}" --export-onnx "$ONNX"
     run train_fovea "${FOVEA[@]}" bench train --epochs $EPOCHS "${SUBSET_ARGS[@]}" --data "$DATA" --batch1-reps $BATCH1_REPS --json
+fi
+
+# ---- accuracy: the same recipe with seeds 1-3 on both sides (speed does not matter here; full runs only) ----
+if want accuracy && [ $QUICK = 0 ]; then
+    for seed in 1 2 3; do
+        run acc_torch_s$seed "$PY" "$PEERS/torch_fmnist.py" --epochs $EPOCHS --seed $seed --infer-passes 1
+        run acc_fovea_s$seed "${FOVEA[@]}" bench train --epochs $EPOCHS --seed $seed --data "$DATA" --batch1-reps 10 --json
+    done
 fi
 
 # ---- inference: PyTorch (allocator fix) and ONNX Runtime (batch 256 and 1) vs Fovea ----

@@ -158,6 +158,19 @@ if tt or ft:
     rows.append(("train fmnist-cnn", "test accuracy %", fmt(fa, 2), "PyTorch", fmt(ta, 2),
                  f"{fa - ta:+.2f} pt" if fa is not None and ta is not None else "n/a"))
 
+# The test accuracy's mean over the seeds both sides ran: seed 0 from the training part, 1-3 from the accuracy part.
+acc_t, acc_f = [], []
+for seed in range(4):
+    t_out, f_out = ("train_torch.out", "train_fovea.out") if seed == 0 else (f"acc_torch_s{seed}.out", f"acc_fovea_s{seed}.out")
+    a = torch_fmnist(t_out).get("acc")
+    b = next((o.get("test_accuracy") for o in jsonl(f_out) if o.get("kind") == "train"), None)
+    if a is not None and b is not None:
+        acc_t.append(a)
+        acc_f.append(b * 100)
+if len(acc_t) > 1:
+    mt, mf = sum(acc_t) / len(acc_t), sum(acc_f) / len(acc_f)
+    rows.append(("train fmnist-cnn", f"test accuracy %, mean of {len(acc_t)} seeds", fmt(mf, 2), "PyTorch", fmt(mt, 2), f"{mf - mt:+.2f} pt"))
+
 ti = torch_fmnist("infer_torch.out")
 fi = next((o for o in jsonl("infer_fovea.out") if o.get("kind") == "train"), {})
 o256, _ = ort("infer_ort_b256.out")

@@ -245,6 +245,9 @@ static unsafe class Tuning
                     Parallelism.MaxThreads = t;
                     double ms = Ms(() => { for (int i = 0; i < 1000; i++) ConvKernel.ForwardMaxPool2x2(x, w, b, pooled, geo, GemmActivation.Relu); }) / 1000;
                     Console.WriteLine($"{cin}->{cout} {size}x{size} batch 1 conv+relu+pool, {t} threads: {ms * 1000:F2} us");
+                    if (cin < 32) continue;
+                    double wms = Ms(() => { for (int i = 0; i < 1000; i++) WinogradConv.ForwardMaxPool2x2(x, w, b, pooled, geo, GemmActivation.Relu); }) / 1000;
+                    Console.WriteLine($"{cin}->{cout} {size}x{size} batch 1 Winograd conv+relu+pool, {t} threads: {wms * 1000:F2} us");
                 }
             }
             var wl = new float[128 * 3136]; var xl = new float[3136]; var yl = new float[128];
@@ -255,7 +258,7 @@ static unsafe class Tuning
                 double ms = Ms(() => { for (int i = 0; i < 1000; i++) Gemv.Run(xl, wl, default, yl, 1, 128, 3136, GemmActivation.Relu); }) / 1000;
                 Console.WriteLine($"gemv 3136->128, {t} threads: {ms * 1000:F2} us");
             }
-            foreach (int outF in new[] { 16, 32, 64, 128 })
+            foreach (int outF in new[] { 4, 8, 16, 32, 64, 128 })
             {
                 Parallelism.MaxThreads = 1;
                 double ms = Ms(() => { for (int i = 0; i < 1000; i++) Gemv.Run(xl, wl, default, yl, 1, outF, 3136, GemmActivation.Relu); }) / 1000;
