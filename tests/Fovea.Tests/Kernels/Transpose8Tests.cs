@@ -4,7 +4,7 @@ namespace Fovea.Tests.Kernels;
 
 /// <summary>
 /// The blocked 8x8 transposition against the definition: odd row and column counts around the tile (8) and column
-/// block (64) sizes, leading dimensions wider than the block (values outside it untouched), and the threaded entry
+/// block (64) sizes (overlapping tiles, masked stores for fewer than 8 rows), leading dimensions wider than the block (values outside it untouched), and the threaded entry
 /// on blocks above its threshold with 1 to 3 threads.
 /// </summary>
 [Collection("Parallelism.MaxThreads")]
@@ -13,6 +13,12 @@ public unsafe class Transpose8Tests
     [Theory]
     [InlineData(1, 1)]
     [InlineData(7, 9)]
+    [InlineData(3, 17)]      // fewer than 8 rows: masked stores
+    [InlineData(7, 64)]
+    [InlineData(14, 64)]     // the last row strip overlaps the one before
+    [InlineData(32, 14)]     // the last tile of a column block overlaps the one before
+    [InlineData(9, 7)]       // fewer than 8 columns
+    [InlineData(8, 70)]      // a last column block of 6
     [InlineData(8, 64)]
     [InlineData(17, 65)]
     [InlineData(67, 130)]

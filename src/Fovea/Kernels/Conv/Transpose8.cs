@@ -13,27 +13,80 @@ public static unsafe class Transpose8
     const int ColumnBlock = 64;
 
     /// <summary>dst[c*ldd + r] = src[r*lds + c] for r &lt; rows, c &lt; cols.</summary>
+    /// <remarks>Sizes that are not multiples of 8 (a 14-pixel image row, 7 pooled positions) are covered by 8x8 tiles
+    /// too: the last row strip and the last tile of a column block overlap the ones before them (writing the same
+    /// values again), and fewer than 8 rows are loaded into a tile with zeros and stored with masked stores, so only
+    /// narrow leftovers (fewer than 8 columns in a block) go element by element.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(float* src, int lds, float* dst, int ldd, int rows, int cols)
     {
-        int r8 = 0;
-        if (Avx.IsSupported)
+        if (!Avx.IsSupported || rows == 0 || cols == 0) { Scalar(src, lds, dst, ldd, 0, rows, 0, cols); return; }
+        if (rows < 8) { FewRows(src, lds, dst, ldd, rows, cols); return; }
+        for (int c0 = 0; c0 < cols; c0 += ColumnBlock)
         {
-            r8 = rows / 8 * 8;
-            for (int c0 = 0; c0 < cols; c0 += ColumnBlock)
+            int c1 = Math.Min(cols, c0 + ColumnBlock);
+            for (int r = 0; ; r += 8)
             {
-                int c1 = Math.Min(cols, c0 + ColumnBlock);
-                for (int r = 0; r < r8; r += 8)
+                if (r > rows - 8) r = rows - 8;   // the last strip overlaps the one before
+                int c = c0;
+                for (; c + 8 <= c1; c += 8) Gemm.Transpose8x8(src + (nint)r * lds + c, lds, dst + (nint)c * ldd + r, ldd);
+                if (c < c1)
                 {
-                    int c = c0;
-                    for (; c + 8 <= c1; c += 8) Gemm.Transpose8x8(src + (nint)r * lds + c, lds, dst + (nint)c * ldd + r, ldd);
-                    for (; c < c1; c++)
-                        for (int i = 0; i < 8; i++) dst[(nint)c * ldd + r + i] = src[(nint)(r + i) * lds + c];
+                    if (c1 - c0 >= 8) Gemm.Transpose8x8(src + (nint)r * lds + c1 - 8, lds, dst + (nint)(c1 - 8) * ldd + r, ldd);
+                    else Scalar(src, lds, dst, ldd, r, r + 8, c, c1);
                 }
+                if (r == rows - 8) break;
             }
         }
-        for (int r = r8; r < rows; r++)
-            for (int c = 0; c < cols; c++) dst[(nint)c * ldd + r] = src[(nint)r * lds + c];
+    }
+
+    // Eight selected lanes (sign bit set), then eight cleared: read from 8 - n, the first n lanes are selected.
+    static readonly float[] LaneMasks = [-1f, -1f, -1f, -1f, -1f, -1f, -1f, -1f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f];
+
+    static void Scalar(float* src, int lds, float* dst, int ldd, int r0, int r1, int c0, int c1)
+    {
+        for (int r = r0; r < r1; r++)
+            for (int c = c0; c < c1; c++) dst[(nint)c * ldd + r] = src[(nint)r * lds + c];
+    }
+
+    // 1-7 rows: each 8-column tile is loaded with zero rows below, transposed, and its rows stored with the first `rows`
+    // lanes only (Avx.MaskStore), so nothing outside the destination block is touched.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void FewRows(float* src, int lds, float* dst, int ldd, int rows, int cols)
+    {
+        Vector256<float> mask;
+        fixed (float* m = LaneMasks) mask = Avx.LoadVector256(m + 8 - rows);   // lanes 0 .. rows-1 selected (AVX only)
+        var z = Vector256<float>.Zero;
+        int c = 0;
+        for (; c + 8 <= cols; c += 8)
+        {
+            float* s = src + c;
+            var r0 = Avx.LoadVector256(s);
+            var r1 = rows > 1 ? Avx.LoadVector256(s + lds) : z;
+            var r2 = rows > 2 ? Avx.LoadVector256(s + 2 * lds) : z;
+            var r3 = rows > 3 ? Avx.LoadVector256(s + 3 * lds) : z;
+            var r4 = rows > 4 ? Avx.LoadVector256(s + 4 * lds) : z;
+            var r5 = rows > 5 ? Avx.LoadVector256(s + 5 * lds) : z;
+            var r6 = rows > 6 ? Avx.LoadVector256(s + 6 * lds) : z;
+            var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
+            var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
+            var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
+            var t6 = Avx.UnpackLow(r6, z); var t7 = Avx.UnpackHigh(r6, z);
+            var s0 = Avx.Shuffle(t0, t2, 0x44); var s1 = Avx.Shuffle(t0, t2, 0xEE);
+            var s2 = Avx.Shuffle(t1, t3, 0x44); var s3 = Avx.Shuffle(t1, t3, 0xEE);
+            var s4 = Avx.Shuffle(t4, t6, 0x44); var s5 = Avx.Shuffle(t4, t6, 0xEE);
+            var s6 = Avx.Shuffle(t5, t7, 0x44); var s7 = Avx.Shuffle(t5, t7, 0xEE);
+            float* d = dst + (nint)c * ldd;
+            Avx.MaskStore(d, mask, Avx.Permute2x128(s0, s4, 0x20));
+            Avx.MaskStore(d + ldd, mask, Avx.Permute2x128(s1, s5, 0x20));
+            Avx.MaskStore(d + 2 * (nint)ldd, mask, Avx.Permute2x128(s2, s6, 0x20));
+            Avx.MaskStore(d + 3 * (nint)ldd, mask, Avx.Permute2x128(s3, s7, 0x20));
+            Avx.MaskStore(d + 4 * (nint)ldd, mask, Avx.Permute2x128(s0, s4, 0x31));
+            Avx.MaskStore(d + 5 * (nint)ldd, mask, Avx.Permute2x128(s1, s5, 0x31));
+            Avx.MaskStore(d + 6 * (nint)ldd, mask, Avx.Permute2x128(s2, s6, 0x31));
+            Avx.MaskStore(d + 7 * (nint)ldd, mask, Avx.Permute2x128(s3, s7, 0x31));
+        }
+        Scalar(src, lds, dst, ldd, 0, rows, c, cols);
     }
 
     // Below this many values a transposition stays on the calling thread.
