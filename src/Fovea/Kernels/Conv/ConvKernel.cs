@@ -275,7 +275,10 @@ public static unsafe class ConvKernel
             bool pointwise = g.IsPointwise, direct = DirectSmallConv.Supports(g), implicitGemm = ImplicitConv.Supports(g);
             float[]? buf = pointwise ? null : ArrayPool<float>.Shared.Rent(implicitGemm ? ImplicitConv.PaddedLength(g) : direct ? DirectSmallConv.PaddedLength(g) : rows * p);
             float[]? grid = implicitGemm ? ArrayPool<float>.Shared.Rent(ImplicitConv.GridLength(g)) : null;
-            float[]? sampleOut = pooled == null ? null : ArrayPool<float>.Shared.Rent(g.OutChannels * p);
+            // ImplicitConv's outputs are pooled straight from its grid; the other kernels write the sample out first.
+            bool poolFromGrid = implicitGemm && pooled != null;
+            float[]? sampleOut = pooled == null || poolFromGrid ? null : ArrayPool<float>.Shared.Rent(g.OutChannels * p);
+            int pp = (g.OutH / 2) * (g.OutW / 2);
             try
             {
                 for (int n = n0; n < n1; n++)
@@ -285,12 +288,16 @@ public static unsafe class ConvKernel
                         var xs = new ReadOnlySpan<float>(x + ((long)n * g.InChannels + grp * cg) * isp, cg * isp);
                         int o0 = grp * g.OutPerGroup + c0;   // first output channel of this chunk
                         float* wg = w + (long)o0 * rows, bg = b == null ? null : b + o0;
-                        var ys = pooled == null ? new Span<float>(y + ((long)n * g.OutChannels + o0) * p, og * p) : sampleOut.AsSpan(o0 * p, og * p);
+                        var ys = pooled == null ? new Span<float>(y + ((long)n * g.OutChannels + o0) * p, og * p)
+                            : poolFromGrid ? default : sampleOut.AsSpan(o0 * p, og * p);
                         if (implicitGemm)
                             fixed (float* pad = buf, py = ys, pg = grid)
                             {
                                 DirectSmallConv.Pad(x + ((long)n * g.InChannels + grp * cg) * isp, pad, g);
-                                ImplicitConv.Forward(pad, wg, bg, py, og, pg, g, act == GemmActivation.Relu);
+                                ImplicitConv.Forward(pad, wg, bg, poolFromGrid ? null : py, og, pg, g, act == GemmActivation.Relu);
+                                if (poolFromGrid)
+                                    MaxPool2x2Kernel.ForwardSerial(pg, ImplicitConv.GridPositions(g), ImplicitConv.GridRowStride(g),
+                                        pooled + ((long)n * g.OutChannels + o0) * pp, og, g.OutH, g.OutW);
                             }
                         else if (direct)
                             fixed (float* pad = buf, py = ys)
@@ -309,10 +316,10 @@ public static unsafe class ConvKernel
                         // ImplicitConv and DirectSmallConv apply the ReLU in their stores; SmallKConv's output gets it here, in cache.
                         if (act == GemmActivation.Relu && !implicitGemm && !direct) Map.Unary<ReluOp>(ys, ys);
                     }
-                    if (pooled != null)
+                    if (pooled != null && !poolFromGrid)
                         fixed (float* so = sampleOut)
                         {
-                            int pp = (g.OutH / 2) * (g.OutW / 2), c = parts == 1 ? g.OutChannels : og;
+                            int c = parts == 1 ? g.OutChannels : og;
                             MaxPool2x2Kernel.ForwardSerial(so + (long)c0 * p, pooled + ((long)n * g.OutChannels + c0) * pp, c, g.OutH, g.OutW);
                         }
                 }

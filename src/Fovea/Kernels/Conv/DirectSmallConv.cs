@@ -35,9 +35,10 @@ internal static unsafe class DirectSmallConv
                 float* d = pad + (long)c * plane + i * wp;
                 int ih = i - g.PH;
                 if ((uint)ih >= (uint)g.InH || a >= b) { new Span<float>(d, wp).Clear(); continue; }
-                new Span<float>(d, a).Clear();
-                new ReadOnlySpan<float>(x + (long)c * g.InSpatial + (long)ih * g.InW + (a - g.PW), b - a).CopyTo(new Span<float>(d + a, b - a));
-                new Span<float>(d + b, wp - b).Clear();
+                // The borders are a float or two: plain stores, not span calls (this runs for every row of a sample).
+                for (int j = 0; j < a; j++) d[j] = 0;
+                Unsafe.CopyBlockUnaligned(d + a, x + (long)c * g.InSpatial + (long)ih * g.InW + (a - g.PW), (uint)(b - a) * sizeof(float));
+                for (int j = b; j < wp; j++) d[j] = 0;
             }
     }
 

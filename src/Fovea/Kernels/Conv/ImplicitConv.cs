@@ -31,12 +31,18 @@ internal static unsafe class ImplicitConv
     /// <summary>Floats of the per-sample scratch holding one group's outputs on the padded grid.</summary>
     public static int GridLength(in ConvGeometry g) => g.OutPerGroup * GridPositions(g);
 
-    static int GridPositions(in ConvGeometry g) => (g.OutH * (g.OutW + g.KW - 1) + L - 1) / L * L;
+    /// <summary>Floats between two output channels' planes in the grid (rows are <see cref="GridRowStride"/> apart).</summary>
+    public static int GridPositions(in ConvGeometry g) => (g.OutH * (g.OutW + g.KW - 1) + L - 1) / L * L;
+
+    /// <summary>Floats between two output rows in the grid.</summary>
+    public static int GridRowStride(in ConvGeometry g) => g.OutW + g.KW - 1;
 
     /// <summary>
     /// y[o, p] = bias[o] + Σ_r w[o, r]·x[tap r at p] for one sample group: <paramref name="pad"/> from
     /// <see cref="DirectSmallConv.Pad"/> (with <see cref="PaddedLength"/> floats), w row-major [og, ColRows], y [og,
-    /// OutSpatial], <paramref name="grid"/> scratch of <see cref="GridLength"/> floats.
+    /// OutSpatial], <paramref name="grid"/> scratch of <see cref="GridLength"/> floats. With y null the outputs are
+    /// left in the grid only (planes <see cref="GridPositions"/> apart, rows <see cref="GridRowStride"/> apart, each
+    /// row's last KW - 1 values unused), for a caller that reads them from there.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(float* pad, float* w, float* bias, float* y, int og, float* grid, in ConvGeometry g, bool relu = false)
@@ -65,7 +71,8 @@ internal static unsafe class ImplicitConv
                 Act(acc, relu).Store(grid + (long)o * q + v * L);
             }
         }
-        // Drop the padded grid's extra columns.
+        // Drop the padded grid's extra columns (a caller that pools straight from the grid passes no y).
+        if (y == null) return;
         int p = g.OutSpatial;
         for (int c = 0; c < og; c++)
             for (int i = 0; i < g.OutH; i++)

@@ -22,16 +22,21 @@ public static unsafe class MaxPool2x2Kernel
         if (planes == 0 || oh == 0 || ow == 0) return;
         fixed (float* px = x, py = y)
         {
-            var body = new ForwardBody { X = px, Y = py, H = h, W = w };
+            var body = new ForwardBody { X = px, Y = py, H = h, W = w, RowStride = w, PlaneStride = (long)h * w };
             PlaneLoop.Run(planes, (long)h * w, ref body);
         }
     }
 
     /// <summary><see cref="Forward"/> on the calling thread only (for callers that are already one of several workers).</summary>
     internal static void ForwardSerial(float* x, float* y, int planes, int h, int w)
+        => ForwardSerial(x, (long)h * w, w, y, planes, h, w);
+
+    /// <summary><see cref="ForwardSerial(float*, float*, int, int, int)"/> over planes whose rows are <paramref name="rowStride"/>
+    /// floats apart and planes <paramref name="planeStride"/> apart (e.g. a kernel's padded output grid); y is dense.</summary>
+    internal static void ForwardSerial(float* x, long planeStride, int rowStride, float* y, int planes, int h, int w)
     {
         if (planes == 0 || h / 2 == 0 || w / 2 == 0) return;
-        new ForwardBody { X = x, Y = y, H = h, W = w }.Run(0, planes);
+        new ForwardBody { X = x, Y = y, H = h, W = w, RowStride = rowStride, PlaneStride = planeStride }.Run(0, planes);
     }
 
     /// <summary>
@@ -55,7 +60,8 @@ public static unsafe class MaxPool2x2Kernel
     struct ForwardBody : PlaneLoop.IBody
     {
         public float* X, Y;
-        public int H, W;
+        public int H, W, RowStride;
+        public long PlaneStride;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Run(int lo, int hi)
@@ -64,7 +70,7 @@ public static unsafe class MaxPool2x2Kernel
             for (int p = lo; p < hi; p++)
                 for (int i = 0; i < oh; i++)
                 {
-                    float* r0 = X + ((long)p * H + 2 * i) * W, r1 = r0 + W;
+                    float* r0 = X + p * PlaneStride + 2 * i * (long)RowStride, r1 = r0 + RowStride;
                     float* yo = Y + ((long)p * oh + i) * ow;
                     int j = 0;
                     if (Avx2.IsSupported)
