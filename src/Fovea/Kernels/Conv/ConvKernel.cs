@@ -273,14 +273,19 @@ public static unsafe class ConvKernel
             if (n0 >= n1 || c0 >= c1) return;
             int cg = g.InPerGroup, og = c1 - c0, rows = g.ColRows, p = g.OutSpatial, isp = g.InSpatial;
             bool pointwise = g.IsPointwise, direct = DirectSmallConv.Supports(g), implicitGemm = ImplicitConv.Supports(g);
+            // A multiple of 32 channels runs with the channels in the lanes (no padded grid), from a transposed weight.
+            bool lanes = implicitGemm && ChannelLaneConv.Supports(g, og);
             float[]? buf = pointwise ? null : ArrayPool<float>.Shared.Rent(implicitGemm ? ImplicitConv.PaddedLength(g) : direct ? DirectSmallConv.PaddedLength(g) : rows * p);
-            float[]? grid = implicitGemm ? ArrayPool<float>.Shared.Rent(ImplicitConv.GridLength(g)) : null;
+            float[]? grid = !implicitGemm ? null : ArrayPool<float>.Shared.Rent(lanes ? ChannelLaneConv.ScratchLength(g) : ImplicitConv.GridLength(g));
+            float[]? wt = lanes ? ArrayPool<float>.Shared.Rent(ChannelLaneConv.WeightLength(g, og)) : null;
             // ImplicitConv's outputs are pooled straight from its grid; the other kernels write the sample out first.
             bool poolFromGrid = implicitGemm && pooled != null;
             float[]? sampleOut = pooled == null || poolFromGrid ? null : ArrayPool<float>.Shared.Rent(g.OutChannels * p);
             int pp = (g.OutH / 2) * (g.OutW / 2);
             try
             {
+                if (lanes)
+                    fixed (float* pwt = wt) ChannelLaneConv.TransposeWeight(w + (long)c0 * rows, og, pwt, g);   // one group: o0 = c0
                 for (int n = n0; n < n1; n++)
                 {
                     for (int grp = 0; grp < g.Groups; grp++)
@@ -290,7 +295,14 @@ public static unsafe class ConvKernel
                         float* wg = w + (long)o0 * rows, bg = b == null ? null : b + o0;
                         var ys = pooled == null ? new Span<float>(y + ((long)n * g.OutChannels + o0) * p, og * p)
                             : poolFromGrid ? default : sampleOut.AsSpan(o0 * p, og * p);
-                        if (implicitGemm)
+                        if (lanes)
+                            fixed (float* pad = buf, py = ys, pg = grid, pwt = wt)
+                            {
+                                DirectSmallConv.Pad(x + (long)n * g.InChannels * isp, pad, g);
+                                ChannelLaneConv.Forward(pad, pwt, og, bg, poolFromGrid ? null : py,
+                                    poolFromGrid ? pooled + ((long)n * g.OutChannels + o0) * pp : null, g, act == GemmActivation.Relu, pg);
+                            }
+                        else if (implicitGemm)
                             fixed (float* pad = buf, py = ys, pg = grid)
                             {
                                 DirectSmallConv.Pad(x + ((long)n * g.InChannels + grp * cg) * isp, pad, g);
@@ -328,6 +340,7 @@ public static unsafe class ConvKernel
             {
                 if (buf != null) ArrayPool<float>.Shared.Return(buf);
                 if (grid != null) ArrayPool<float>.Shared.Return(grid);
+                if (wt != null) ArrayPool<float>.Shared.Return(wt);
                 if (sampleOut != null) ArrayPool<float>.Shared.Return(sampleOut);
             }
         }
