@@ -176,8 +176,6 @@ public static unsafe partial class Gemm
         float* bufA = PackBuffer(ref packA, mc * kc);
         float* bufB = PackBuffer(ref packB, kc * nc);
         float* tmp = stackalloc float[MR * NR];
-        nint ldc = p.Ldc, ldb = p.Ldb;
-        bool epilogue = p.HasEpilogue;
         bool directB = DirectB && !p.TransB && i1 - i0 <= mc;
         for (int jc = j0; jc < j1; jc += nc)
         {
@@ -186,39 +184,48 @@ public static unsafe partial class Gemm
             {
                 int kb = Math.Min(kc, p.K - pc);
                 if (!directB) PackB<K>(p, pc, kb, jc, nb, bufB);
-                float beta = pc == 0 ? p.Beta : 1f;
-                bool last = pc + kb == p.K;
                 for (int ic = i0; ic < i1; ic += mc)
+                    RowBlock<K>(p, ic, Math.Min(mc, i1 - ic), pc, kb, jc, nb, bufA, bufB, directB, tmp);
+            }
+        }
+    }
+
+    /// <summary>Rows [ic, ic+mb) x columns [jc, jc+nb) of C for the k block [pc, pc+kb): packs that block of A into bufA
+    /// and runs the micro-kernel over it and B's packed panel bufB (or, with directB, B's rows in place); beta is the
+    /// caller's for the first k block, 1 after; the epilogue runs after the last.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void RowBlock<K>(in Args p, int ic, int mb, int pc, int kb, int jc, int nb, float* bufA, float* bufB, bool directB, float* tmp)
+        where K : struct, IGemmKernel
+    {
+        int MR = K.MR, NR = K.NR;
+        nint ldc = p.Ldc, ldb = p.Ldb;
+        float beta = pc == 0 ? p.Beta : 1f;
+        bool last = pc + kb == p.K, epilogue = p.HasEpilogue;
+        PackA<K>(p, ic, mb, pc, kb, bufA);
+        bool prefetchC = (long)mb * nb * sizeof(float) > PrefetchCBytes;
+        for (int jr = 0; jr < nb; jr += NR)
+        {
+            int nr = Math.Min(NR, nb - jr);
+            float* bp = bufB + (nint)jr * kb;
+            nint bStep = NR;
+            if (directB)
+            {
+                if (nr == NR) { bp = p.B + pc * ldb + jc + jr; bStep = ldb; }
+                else { bp = bufB; PackB<K>(p, pc, kb, jc + jr, nr, bufB); } // edge strip: zero-padded copy
+            }
+            for (int ir = 0; ir < mb; ir += MR)
+            {
+                int mr = Math.Min(MR, mb - ir);
+                float* ap = bufA + (nint)ir * kb;
+                float* cp = p.C + (nint)(ic + ir) * ldc + jc + jr;
+                if (prefetchC) PrefetchTile(cp, ldc, mr, nr);
+                if (mr == MR && nr == NR) K.Tile(kb, ap, bp, bStep, cp, ldc, p.Alpha, beta);
+                else
                 {
-                    int mb = Math.Min(mc, i1 - ic);
-                    PackA<K>(p, ic, mb, pc, kb, bufA);
-                    bool prefetchC = (long)mb * nb * sizeof(float) > PrefetchCBytes;
-                    for (int jr = 0; jr < nb; jr += NR)
-                    {
-                        int nr = Math.Min(NR, nb - jr);
-                        float* bp = bufB + (nint)jr * kb;
-                        nint bStep = NR;
-                        if (directB)
-                        {
-                            if (nr == NR) { bp = p.B + pc * ldb + jc + jr; bStep = ldb; }
-                            else { bp = bufB; PackB<K>(p, pc, kb, jc + jr, nr, bufB); } // edge strip: zero-padded copy
-                        }
-                        for (int ir = 0; ir < mb; ir += MR)
-                        {
-                            int mr = Math.Min(MR, mb - ir);
-                            float* ap = bufA + (nint)ir * kb;
-                            float* cp = p.C + (nint)(ic + ir) * ldc + jc + jr;
-                            if (prefetchC) PrefetchTile(cp, ldc, mr, nr);
-                            if (mr == MR && nr == NR) K.Tile(kb, ap, bp, bStep, cp, ldc, p.Alpha, beta);
-                            else
-                            {
-                                K.Tile(kb, ap, bp, bStep, tmp, NR, 1f, 0f);
-                                Merge(tmp, NR, cp, ldc, mr, nr, p.Alpha, beta);
-                            }
-                            if (last && epilogue) Epilogue(p, cp, ic + ir, jc + jr, mr, nr);
-                        }
-                    }
+                    K.Tile(kb, ap, bp, bStep, tmp, NR, 1f, 0f);
+                    Merge(tmp, NR, cp, ldc, mr, nr, p.Alpha, beta);
                 }
+                if (last && epilogue) Epilogue(p, cp, ic + ir, jc + jr, mr, nr);
             }
         }
     }
