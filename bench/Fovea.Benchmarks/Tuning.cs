@@ -412,6 +412,18 @@ static unsafe class Tuning
                         Console.WriteLine($"round {round} offset {off * 4,2} B prefetch-C {label}: {TimeAligned(n, threads, off):F1} GFLOP/s");
                     }
         }
+        else if (what == "split")
+        {
+            // The 2-thread split of an n³ product by rows (each thread packs all of B) vs by columns (all of A),
+            // GEMM arrays 16 bytes off a 64-byte boundary, median GFLOP/s, interleaved rounds.
+            for (int round = 0; round < 3; round++)
+                foreach (int f in new[] { 1, 2 })
+                {
+                    Gemm.ForceSplit = f;
+                    Console.WriteLine($"round {round} split {(f == 1 ? "rows" : "cols")}: {TimeAligned(n, threads, 4):F1} GFLOP/s");
+                }
+            Gemm.ForceSplit = 0;
+        }
         else if (what == "small")
         {
             // Where splitting starts to pay: 1 thread vs 2 threads forced, small squares (Gemm.ParallelMinFlops).
