@@ -259,8 +259,10 @@ public static unsafe class ConvKernel
     }
 
     // Few im2col rows: the product runs in SmallKConv (or DirectSmallConv) straight from the row-major weight; small
-    // stride-1 samples with up to 576 rows run in ImplicitConv, also from the row-major weight. One sample per step.
-    // With `pooled` set, y is unused: each sample is written to a per-thread buffer and max-pooled 2x2 into pooled.
+    // stride-1 samples with up to 576 rows run in ImplicitConv, also from the row-major weight, or, for a multiple of
+    // 32 channels, in ChannelLaneConv from a transposed copy of it. One sample per step. With `pooled` set, y is unused:
+    // ImplicitConv's grid and ChannelLaneConv's rows are pooled 2x2 straight into pooled, the other kernels' outputs go
+    // to a per-thread sample buffer first.
     // Chunk t takes the samples of part t / parts and, with parts > 1 (one group), the output channels of range
     // t % parts (multiples of 8).
     readonly struct SmallForwardJob(ConvGeometry g, float* x, float* w, float* b, float* y, int chunks, int parts, GemmActivation act, float* pooled = null) : Parallelism.IChunk

@@ -95,8 +95,10 @@ internal static unsafe class DirectSmallConv
         }
     }
 
+    /// <summary>8 output channels x 2 vectors of positions (x0 and x1, which may overlap, stored to y0 and y1, output
+    /// channels p floats apart); also ImplicitConv's block for two leftover vectors of its grid.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Block8x2(float* x0, float* x1, int* offs, int rows, float* w, float* bias, float* y0, float* y1, int p, bool relu)
+    internal static void Block8x2(float* x0, float* x1, int* offs, int rows, float* w, float* bias, float* y0, float* y1, int p, bool relu)
     {
         Vector512<float> a0, a1, a2, a3, a4, a5, a6, a7, b0, b1, b2, b3, b4, b5, b6, b7;
         if (bias == null)

@@ -57,7 +57,11 @@ internal static unsafe class ImplicitConv
             float* bo = bias == null ? null : bias + o;
             int v = 0;
             for (; v + 3 <= vecs; v += 3) Block8x3(pad + v * L, offs, rows, wo, bo, go + v * L, q, relu);
-            if (v + 2 <= vecs) { Block8x2(pad + v * L, offs, rows, wo, bo, go + v * L, q, relu); v += 2; }
+            if (v + 2 <= vecs)
+            {
+                DirectSmallConv.Block8x2(pad + v * L, pad + (v + 1) * L, offs, rows, wo, bo, go + v * L, go + (v + 1) * L, q, relu);
+                v += 2;
+            }
             for (; v < vecs; v++) Block8x1(pad + v * L, offs, rows, wo, bo, go + v * L, q, relu);
         }
         for (; o < og; o++)
@@ -115,37 +119,6 @@ internal static unsafe class ImplicitConv
         Act(a5, relu).Store(y); Act(b5, relu).Store(y + L); Act(c5, relu).Store(y + 2 * L); y += q;
         Act(a6, relu).Store(y); Act(b6, relu).Store(y + L); Act(c6, relu).Store(y + 2 * L); y += q;
         Act(a7, relu).Store(y); Act(b7, relu).Store(y + L); Act(c7, relu).Store(y + 2 * L);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Block8x2(float* x, int* offs, int rows, float* w, float* bias, float* y, int q, bool relu)
-    {
-        Vector512<float> a0 = Init(bias, 0), a1 = Init(bias, 1), a2 = Init(bias, 2), a3 = Init(bias, 3),
-            a4 = Init(bias, 4), a5 = Init(bias, 5), a6 = Init(bias, 6), a7 = Init(bias, 7);
-        Vector512<float> b0 = a0, b1 = a1, b2 = a2, b3 = a3, b4 = a4, b5 = a5, b6 = a6, b7 = a7;
-        nint rs = rows;
-        for (int r = 0; r < rows; r++)
-        {
-            float* s = x + offs[r];
-            var u = Vector512.Load(s); var t = Vector512.Load(s + L);
-            float* wr = w + r;
-            var k = Vector512.Create(wr[0]); a0 = Vector512.FusedMultiplyAdd(k, u, a0); b0 = Vector512.FusedMultiplyAdd(k, t, b0);
-            k = Vector512.Create(wr[rs]); a1 = Vector512.FusedMultiplyAdd(k, u, a1); b1 = Vector512.FusedMultiplyAdd(k, t, b1);
-            k = Vector512.Create(wr[2 * rs]); a2 = Vector512.FusedMultiplyAdd(k, u, a2); b2 = Vector512.FusedMultiplyAdd(k, t, b2);
-            k = Vector512.Create(wr[3 * rs]); a3 = Vector512.FusedMultiplyAdd(k, u, a3); b3 = Vector512.FusedMultiplyAdd(k, t, b3);
-            k = Vector512.Create(wr[4 * rs]); a4 = Vector512.FusedMultiplyAdd(k, u, a4); b4 = Vector512.FusedMultiplyAdd(k, t, b4);
-            k = Vector512.Create(wr[5 * rs]); a5 = Vector512.FusedMultiplyAdd(k, u, a5); b5 = Vector512.FusedMultiplyAdd(k, t, b5);
-            k = Vector512.Create(wr[6 * rs]); a6 = Vector512.FusedMultiplyAdd(k, u, a6); b6 = Vector512.FusedMultiplyAdd(k, t, b6);
-            k = Vector512.Create(wr[7 * rs]); a7 = Vector512.FusedMultiplyAdd(k, u, a7); b7 = Vector512.FusedMultiplyAdd(k, t, b7);
-        }
-        Act(a0, relu).Store(y); Act(b0, relu).Store(y + L); y += q;
-        Act(a1, relu).Store(y); Act(b1, relu).Store(y + L); y += q;
-        Act(a2, relu).Store(y); Act(b2, relu).Store(y + L); y += q;
-        Act(a3, relu).Store(y); Act(b3, relu).Store(y + L); y += q;
-        Act(a4, relu).Store(y); Act(b4, relu).Store(y + L); y += q;
-        Act(a5, relu).Store(y); Act(b5, relu).Store(y + L); y += q;
-        Act(a6, relu).Store(y); Act(b6, relu).Store(y + L); y += q;
-        Act(a7, relu).Store(y); Act(b7, relu).Store(y + L);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -49,42 +49,21 @@ public static unsafe class Transpose8
             for (int c = c0; c < c1; c++) dst[(nint)c * ldd + r] = src[(nint)r * lds + c];
     }
 
-    // 1-7 rows: each 8-column tile is loaded with zero rows below, transposed, and its rows stored with the first `rows`
-    // lanes only (Avx.MaskStore), so nothing outside the destination block is touched.
+    // 1-7 rows: each 8-column tile is copied into an 8x8 block with zero rows below, transposed there, and its rows
+    // written with the first `rows` lanes only (Avx.MaskStore), so nothing outside the destination block is touched.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void FewRows(float* src, int lds, float* dst, int ldd, int rows, int cols)
     {
         Vector256<float> mask;
         fixed (float* m = LaneMasks) mask = Avx.LoadVector256(m + 8 - rows);   // lanes 0 .. rows-1 selected (AVX only)
-        var z = Vector256<float>.Zero;
+        float* tile = stackalloc float[64], t = stackalloc float[64];
+        new Span<float>(tile, 64).Clear();
         int c = 0;
         for (; c + 8 <= cols; c += 8)
         {
-            float* s = src + c;
-            var r0 = Avx.LoadVector256(s);
-            var r1 = rows > 1 ? Avx.LoadVector256(s + lds) : z;
-            var r2 = rows > 2 ? Avx.LoadVector256(s + 2 * lds) : z;
-            var r3 = rows > 3 ? Avx.LoadVector256(s + 3 * lds) : z;
-            var r4 = rows > 4 ? Avx.LoadVector256(s + 4 * lds) : z;
-            var r5 = rows > 5 ? Avx.LoadVector256(s + 5 * lds) : z;
-            var r6 = rows > 6 ? Avx.LoadVector256(s + 6 * lds) : z;
-            var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
-            var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
-            var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
-            var t6 = Avx.UnpackLow(r6, z); var t7 = Avx.UnpackHigh(r6, z);
-            var s0 = Avx.Shuffle(t0, t2, 0x44); var s1 = Avx.Shuffle(t0, t2, 0xEE);
-            var s2 = Avx.Shuffle(t1, t3, 0x44); var s3 = Avx.Shuffle(t1, t3, 0xEE);
-            var s4 = Avx.Shuffle(t4, t6, 0x44); var s5 = Avx.Shuffle(t4, t6, 0xEE);
-            var s6 = Avx.Shuffle(t5, t7, 0x44); var s7 = Avx.Shuffle(t5, t7, 0xEE);
-            float* d = dst + (nint)c * ldd;
-            Avx.MaskStore(d, mask, Avx.Permute2x128(s0, s4, 0x20));
-            Avx.MaskStore(d + ldd, mask, Avx.Permute2x128(s1, s5, 0x20));
-            Avx.MaskStore(d + 2 * (nint)ldd, mask, Avx.Permute2x128(s2, s6, 0x20));
-            Avx.MaskStore(d + 3 * (nint)ldd, mask, Avx.Permute2x128(s3, s7, 0x20));
-            Avx.MaskStore(d + 4 * (nint)ldd, mask, Avx.Permute2x128(s0, s4, 0x31));
-            Avx.MaskStore(d + 5 * (nint)ldd, mask, Avx.Permute2x128(s1, s5, 0x31));
-            Avx.MaskStore(d + 6 * (nint)ldd, mask, Avx.Permute2x128(s2, s6, 0x31));
-            Avx.MaskStore(d + 7 * (nint)ldd, mask, Avx.Permute2x128(s3, s7, 0x31));
+            for (int r = 0; r < rows; r++) Avx.Store(tile + r * 8, Avx.LoadVector256(src + (nint)r * lds + c));
+            Gemm.Transpose8x8(tile, 8, t, 8);
+            for (int j = 0; j < 8; j++) Avx.MaskStore(dst + (nint)(c + j) * ldd, mask, Avx.LoadVector256(t + j * 8));
         }
         Scalar(src, lds, dst, ldd, 0, rows, c, cols);
     }
