@@ -15,8 +15,10 @@ namespace Fovea;
 /// </summary>
 internal sealed class ActivationSegment(List<Node> nodes, List<float[]> buffers)
 {
-    /// <summary>Buffers of fewer elements than this are neither recycled nor taken from the free lists.</summary>
-    internal const int MinElements = 16 * 1024;
+    /// <summary>Buffers of fewer elements than this are neither recycled nor taken from the free lists. 2K floats: a
+    /// batch-1 forward's 25 KB and 12 KB activations are recycled too (hot in cache: fmnist-cnn 31.5 → 30.4 µs; it was
+    /// 16K, bench/NOTES.md), while tiny ones stay with the garbage collector.</summary>
+    internal const int MinElements = 2 * 1024;
 
     /// <summary>The nodes recorded on this thread while a Sequential forward that may recycle is running, else null.</summary>
     [ThreadStatic] internal static List<Node>? Captured;
