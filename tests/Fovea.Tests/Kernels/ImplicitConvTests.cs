@@ -72,6 +72,17 @@ public class ImplicitConvTests
             Check(new ConvCase([2, 6, len], [9, 6, 3], [1], [1], [1], [1], 1), len);
     }
 
+    // 32 and 64 output channels take ChannelLaneConv (the channels in the lanes): every width around its 14-position
+    // block, 1-D, and a 5x5 kernel, through ConvKernel against the naive reference.
+    [Fact]
+    public void ChannelLaneSizesMatchNaive()
+    {
+        for (int s = 1; s <= 31; s += 3) Check(Case2d(2, 3, 32, 3, s, 3, 3, 1, 1, 1, 1), 200 + s);
+        Check(Case2d(1, 5, 64, 9, 20, 5, 5, 2, 2, 2, 2), 240);
+        foreach (int len in new[] { 1, 14, 15, 67 })
+            Check(new ConvCase([2, 6, len], [32, 6, 3], [1], [1], [1], [1], 1), 250 + len);
+    }
+
     [Fact]
     public void TakesExactlyTheClaimedCases()
     {
