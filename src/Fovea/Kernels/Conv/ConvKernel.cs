@@ -67,7 +67,8 @@ public static unsafe class ConvKernel
     /// pooled = 2x2 stride-2 floor-mode max pool of act(conv(x, w) + b), for 2-D convolutions (OutD = 1):
     /// <paramref name="pooled"/> holds [Batch, OutChannels, OutH/2, OutW/2]. Winograd pools each tile in its output
     /// transform; when a work unit covers whole samples, each unit's convolution output stays in a per-thread buffer
-    /// (in cache) and is pooled right away; otherwise the whole output goes through one pooled scratch buffer. Bitwise the same as the three passes one after the other.
+    /// (in cache) and is pooled right away; otherwise the whole output goes through one pooled scratch buffer.
+    /// Bitwise the same as the three passes one after the other.
     /// </summary>
     public static void ForwardMaxPool2x2(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> pooled, in ConvGeometry g, GemmActivation act)
     {
@@ -280,9 +281,10 @@ public static unsafe class ConvKernel
             float[]? buf = pointwise ? null : ArrayPool<float>.Shared.Rent(implicitGemm ? ImplicitConv.PaddedLength(g) : direct ? DirectSmallConv.PaddedLength(g) : rows * p);
             float[]? grid = !implicitGemm ? null : ArrayPool<float>.Shared.Rent(lanes ? ChannelLaneConv.ScratchLength(g) : ImplicitConv.GridLength(g));
             float[]? wt = lanes ? ArrayPool<float>.Shared.Rent(ChannelLaneConv.WeightLength(g, og)) : null;
-            // ImplicitConv's outputs are pooled straight from its grid; the other kernels write the sample out first.
-            bool poolFromGrid = implicitGemm && pooled != null;
-            float[]? sampleOut = pooled == null || poolFromGrid ? null : ArrayPool<float>.Shared.Rent(g.OutChannels * p);
+            // ImplicitConv and ChannelLaneConv pool straight from their own scratch (the padded grid, the channels-last
+            // rows); the other kernels write the sample out first.
+            bool poolInKernel = implicitGemm && pooled != null;
+            float[]? sampleOut = pooled == null || poolInKernel ? null : ArrayPool<float>.Shared.Rent(g.OutChannels * p);
             int pp = (g.OutH / 2) * (g.OutW / 2);
             try
             {
@@ -296,20 +298,20 @@ public static unsafe class ConvKernel
                         int o0 = grp * g.OutPerGroup + c0;   // first output channel of this chunk
                         float* wg = w + (long)o0 * rows, bg = b == null ? null : b + o0;
                         var ys = pooled == null ? new Span<float>(y + ((long)n * g.OutChannels + o0) * p, og * p)
-                            : poolFromGrid ? default : sampleOut.AsSpan(o0 * p, og * p);
+                            : poolInKernel ? default : sampleOut.AsSpan(o0 * p, og * p);
                         if (lanes)
                             fixed (float* pad = buf, py = ys, pg = grid, pwt = wt)
                             {
                                 DirectSmallConv.Pad(x + (long)n * g.InChannels * isp, pad, g);
-                                ChannelLaneConv.Forward(pad, pwt, og, bg, poolFromGrid ? null : py,
-                                    poolFromGrid ? pooled + ((long)n * g.OutChannels + o0) * pp : null, g, act == GemmActivation.Relu, pg);
+                                ChannelLaneConv.Forward(pad, pwt, og, bg, poolInKernel ? null : py,
+                                    poolInKernel ? pooled + ((long)n * g.OutChannels + o0) * pp : null, g, act == GemmActivation.Relu, pg);
                             }
                         else if (implicitGemm)
                             fixed (float* pad = buf, py = ys, pg = grid)
                             {
                                 DirectSmallConv.Pad(x + ((long)n * g.InChannels + grp * cg) * isp, pad, g);
-                                ImplicitConv.Forward(pad, wg, bg, poolFromGrid ? null : py, og, pg, g, act == GemmActivation.Relu);
-                                if (poolFromGrid)
+                                ImplicitConv.Forward(pad, wg, bg, poolInKernel ? null : py, og, pg, g, act == GemmActivation.Relu);
+                                if (poolInKernel)
                                     MaxPool2x2Kernel.ForwardSerial(pg, ImplicitConv.GridPositions(g), ImplicitConv.GridRowStride(g),
                                         pooled + ((long)n * g.OutChannels + o0) * pp, og, g.OutH, g.OutW);
                             }
@@ -330,7 +332,7 @@ public static unsafe class ConvKernel
                         // ImplicitConv and DirectSmallConv apply the ReLU in their stores; SmallKConv's output gets it here, in cache.
                         if (act == GemmActivation.Relu && !implicitGemm && !direct) Map.Unary<ReluOp>(ys, ys);
                     }
-                    if (pooled != null && !poolFromGrid)
+                    if (pooled != null && !poolInKernel)
                         fixed (float* so = sampleOut)
                         {
                             int c = parts == 1 ? g.OutChannels : og;

@@ -268,12 +268,15 @@ public static unsafe class WinogradConv
             int u0 = ConvKernel.Split(p.Units, chunks, t), u1 = ConvKernel.Split(p.Units, chunks, t + 1);
             if (u0 >= u1) return;
             int m = T.M, a = T.Alpha, a2 = a * a;
-            int kp = p.KPad, np = p.NPad, kv = kp / Lanes, nv = np / Lanes, hw = p.H * p.W;
+            int kp = p.KPad, np = p.NPad, nv = np / Lanes;
             int gw = p.GridW, inRows = p.InRows, ow = p.OutW, outRows = p.OutRows;
             int giLen = p.Images * inRows * gw * kp, vLen = a2 * p.MaxTiles * kp, mLen = a2 * p.MaxTiles * np;
             bool pool = pooled != null;
-            // The channels-last output grid: full size, or one value per 2x2 window when pooling.
-            int gridRows = pool ? outRows / 2 : outRows, gridW = pool ? ow / 2 : ow;
+            // The channels-last output grid: full size, or one value per 2x2 window when pooling (a tile then covers
+            // m/2 x m/2 grid cells); step 5 writes outH x outWidth planes.
+            int shrink = pool ? 2 : 1, cell = m / shrink;
+            int gridRows = outRows / shrink, gridW = ow / shrink;
+            int outH = p.H / shrink, outWidth = p.W / shrink, outPlane = outH * outWidth;
             float[] gridIn = RentScratch(giLen);
             float[] vb = RentScratch(vLen);
             float[] mb = RentScratch(mLen);
@@ -313,9 +316,7 @@ public static unsafe class WinogradConv
                                 for (int tx = 0; tx < p.TilesX; tx++, ti++)
                                 {
                                     var src = mv + (nint)ti * nv;
-                                    int half = m / 2;
-                                    var dst = pool ? ov + ((nint)(j * gridRows + ty * half) * gridW + tx * half) * nv
-                                        : ov + ((nint)(j * outRows + ty * m) * ow + tx * m) * nv;
+                                    var dst = ov + ((nint)(j * gridRows + ty * cell) * gridW + tx * cell) * nv;
                                     nint rs = (nint)gridW * nv;
                                     for (int c = 0; c < nv; c++)
                                     {
@@ -350,14 +351,13 @@ public static unsafe class WinogradConv
                                 }
 
                         // 5. Back to NCHW, the rows inside the image (pooled: the H/2 x W/2 windows inside it).
-                        int outH = pool ? p.H / 2 : p.H, outWidth = pool ? p.W / 2 : p.W, outPlane = outH * outWidth;
                         float* dstBase = pool ? pooled : y;
                         for (int j = 0; j < cnt; j++)
                         {
                             float* ys = dstBase + (long)(n0 + j) * p.N * outPlane;
-                            for (int i = 0; i < rows * m / (pool ? 2 : 1); i++)
+                            for (int i = 0; i < rows * cell; i++)
                             {
-                                int yy = r0 * m / (pool ? 2 : 1) + i;
+                                int yy = r0 * cell + i;
                                 if (yy >= outH) break;
                                 Transpose8.Run(go + ((long)(j * gridRows + i) * gridW) * np, np, ys + (long)yy * outWidth, outPlane, outWidth, p.N);
                             }
